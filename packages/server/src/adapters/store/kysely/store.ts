@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { Store, StoreDialect, StoreTransaction } from '../../../store/port.ts';
+import { KyselyResources } from './resources.ts';
+import type { Database } from './schema.ts';
+import { KyselyTokens } from './tokens.ts';
+
+/**
+ * The store over an open, migrated Kysely instance; shared by the SQLite and PostgreSQL adapters.
+ * `close()` destroys `db` (and so its connection or pool).
+ */
+export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect): Store {
+  let closing: Promise<void> | undefined;
+  return {
+    dialect,
+    ...repositories(db, dialect),
+    transaction: (fn) => db.transaction().execute((tx) => fn(repositories(tx, dialect))),
+    close: () => (closing ??= db.destroy()),
+  };
+}
+
+function repositories(db: Kysely<Database>, dialect: StoreDialect): StoreTransaction {
+  return { resources: new KyselyResources(db, dialect), tokens: new KyselyTokens(db, dialect) };
+}

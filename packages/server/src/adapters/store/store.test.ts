@@ -1,0 +1,459 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import pg from 'pg';
+import { StoreConflictError, StoreDuplicateError } from '../../store/errors.ts';
+import type { PutResource, Store, StoredResource, StoredToken } from '../../store/port.ts';
+import { openStore, SQLITE_FILE_NAME } from './open.ts';
+import { redactDatabaseUrl } from './postgres/url.ts';
+
+/** One database for a whole suite run. */
+interface Harness {
+  dialect: Store['dialect'];
+  /** Creates the empty database; called once before the suite. */
+  setUp(): Promise<void>;
+  /** Opens a store on that database (the same one on every call). */
+  open(): Promise<Store>;
+  /** Removes the database; called once after the suite. */
+  tearDown(): Promise<void>;
+}
+
+const T1 = '2026-01-01T10:00:00.000Z';
+const T2 = '2026-01-01T11:00:00.000Z';
+const T3 = '2026-01-01T12:00:00.000Z';
+
+function environment(name: string, order: number): Record<string, unknown> {
+  return {
+    apiVersion: 'stagecoach.dev/v1',
+    kind: 'Environment',
+    metadata: { name, labels: { tier: 'web' } },
+    spec: { kind: 'non-production', order },
+  };
+}
+
+function putEnvironment(name: string, order: number, extra: Partial<PutResource> = {}): PutResource {
+  return { kind: 'Environment', name, body: environment(name, order), now: T1, ...extra };
+}
+
+function token(over: Partial<StoredToken> = {}): StoredToken {
+  return {
+    id: 'tok-1',
+    name: 'ci',
+    role: 'member',
+    hash: 'hash-1',
+    labels: { 'promote/qa': 'true' },
+    createdAt: T1,
+    ...over,
+  };
+}
+
+function storeSuite(harness: Harness): void {
+  let store: Store;
+
+  before(() => harness.setUp());
+  after(() => harness.tearDown());
+  beforeEach(async () => {
+    store = await harness.open();
+    // Empty through the port itself, so the suite knows nothing of the tables.
+    for (const r of await store.resources.list()) await store.resources.delete(r.kind, r.name);
+    for (const t of await store.tokens.list()) await store.tokens.delete(t.id);
+  });
+  afterEach(() => store.close());
+
+  it('reports its dialect', () => {
+    assert.equal(store.dialect, harness.dialect);
+  });
+
+  it('migrates idempotently: a second open of the same database sees the same data', async () => {
+    await store.resources.put(putEnvironment('qa', 2));
+    const again = await harness.open();
+    try {
+      assert.equal((await again.resources.get('Environment', 'qa'))?.resourceVersion, 1);
+      await again.tokens.create(token());
+      assert.equal(await store.tokens.count(), 1);
+    } finally {
+      await again.close();
+    }
+    await store.close();
+    store = await harness.open();
+    assert.deepEqual((await store.resources.list()).map((r) => r.name), ['qa']);
+  });
+
+  it('puts: created, then unchanged, then configured, with exact versions and times', async () => {
+    const created = await store.resources.put(putEnvironment('qa', 2));
+    assert.deepEqual(created, {
+      outcome: 'created',
+      resource: { kind: 'Environment', name: 'qa', body: environment('qa', 2), resourceVersion: 1, createdAt: T1, updatedAt: T1 },
+    });
+
+    // Same document, keys in another order and an `undefined` member: nothing to write.
+    const { spec, metadata, kind, apiVersion } = environment('qa', 2);
+    const reordered = { spec, metadata, kind, apiVersion, status: undefined };
+    const unchanged = await store.resources.put({ kind: 'Environment', name: 'qa', body: reordered, now: T2 });
+    assert.deepEqual(unchanged, { outcome: 'unchanged', resource: created.resource });
+
+    const configured = await store.resources.put(putEnvironment('qa', 3, { now: T3 }));
+    const expected: StoredResource = {
+      kind: 'Environment',
+      name: 'qa',
+      body: environment('qa', 3),
+      resourceVersion: 2,
+      createdAt: T1,
+      updatedAt: T3,
+    };
+    assert.deepEqual(configured, { outcome: 'configured', resource: expected });
+    assert.deepEqual(await store.resources.get('Environment', 'qa'), expected);
+
+    const again = await store.resources.put(putEnvironment('qa', 4, { now: T3, expectedVersion: 2 }));
+    assert.deepEqual([again.outcome, again.resource.resourceVersion], ['configured', 3]);
+    const same = await store.resources.put(putEnvironment('qa', 4, { now: T3, expectedVersion: 3 }));
+    assert.deepEqual([same.outcome, same.resource.resourceVersion], ['unchanged', 3]);
+  });
+
+  it('refuses a stale expectedVersion with StoreConflictError and writes nothing', async () => {
+    await store.resources.put(putEnvironment('qa', 1));
+    await store.resources.put(putEnvironment('qa', 2, { now: T2 }));
+
+    await assert.rejects(store.resources.put(putEnvironment('qa', 9, { now: T3, expectedVersion: 1 })), (e: unknown) => {
+      assert.ok(e instanceof StoreConflictError);
+      assert.deepEqual(
+        { code: e.code, kind: e.kind, name: e.name, expected: e.expected, actual: e.actual, message: e.message },
+        {
+          code: 'conflict',
+          kind: 'Environment',
+          name: 'qa',
+          expected: 1,
+          actual: 2,
+          message: 'Environment "qa": resourceVersion 1 is stale, the stored one is 2',
+        },
+      );
+      return true;
+    });
+    // A stale version is refused even when the body would not change.
+    await assert.rejects(store.resources.put(putEnvironment('qa', 2, { expectedVersion: 3 })), StoreConflictError);
+
+    assert.deepEqual(await store.resources.get('Environment', 'qa'), {
+      kind: 'Environment',
+      name: 'qa',
+      body: environment('qa', 2),
+      resourceVersion: 2,
+      createdAt: T1,
+      updatedAt: T2,
+    });
+  });
+
+  it('refuses an expectedVersion for a resource that does not exist', async () => {
+    await assert.rejects(store.resources.put(putEnvironment('qa', 1, { expectedVersion: 1 })), (e: unknown) => {
+      assert.ok(e instanceof StoreConflictError);
+      assert.deepEqual([e.expected, e.actual, e.message], [
+        1,
+        undefined,
+        'Environment "qa": resourceVersion 1 was expected, but the resource does not exist',
+      ]);
+      return true;
+    });
+    assert.deepEqual(await store.resources.list(), []);
+    assert.equal(await store.resources.get('Environment', 'qa'), undefined);
+  });
+
+  it('deletes with and without a version', async () => {
+    assert.equal(await store.resources.delete('Environment', 'qa'), false);
+    assert.equal(await store.resources.delete('Environment', 'qa', 1), false);
+
+    await store.resources.put(putEnvironment('qa', 1));
+    await store.resources.put(putEnvironment('qa', 2));
+    await assert.rejects(store.resources.delete('Environment', 'qa', 1), (e: unknown) => {
+      assert.ok(e instanceof StoreConflictError);
+      assert.deepEqual([e.expected, e.actual], [1, 2]);
+      return true;
+    });
+    assert.equal((await store.resources.get('Environment', 'qa'))?.resourceVersion, 2);
+    assert.equal(await store.resources.delete('Environment', 'qa', 2), true);
+    assert.equal(await store.resources.get('Environment', 'qa'), undefined);
+
+    await store.resources.put(putEnvironment('dev', 1));
+    assert.equal(await store.resources.delete('Environment', 'dev'), true);
+    assert.deepEqual(await store.resources.list(), []);
+
+    // A re-created resource starts again at version 1.
+    const recreated = await store.resources.put(putEnvironment('dev', 1));
+    assert.deepEqual([recreated.outcome, recreated.resource.resourceVersion], ['created', 1]);
+  });
+
+  it('lists by kind then name, by code point whatever the database locale, and filters by kind', async () => {
+    const names = ['b', 'a-c', 'B', 'ab', 'a.b', 'é', 'z'];
+    for (const name of names) await store.resources.put({ kind: 'Environment', name, body: { n: name }, now: T1 });
+    await store.resources.put({ kind: 'Product', name: 'shop', body: {}, now: T1 });
+    await store.resources.put({ kind: 'Application', name: 'shop-qa', body: {}, now: T1 });
+    await store.resources.put({ kind: 'Application', name: 'shop-dev', body: {}, now: T1 });
+
+    assert.deepEqual(
+      (await store.resources.list()).map((r) => `${r.kind}/${r.name}`),
+      [
+        'Application/shop-dev',
+        'Application/shop-qa',
+        'Environment/B',
+        'Environment/a-c',
+        'Environment/a.b',
+        'Environment/ab',
+        'Environment/b',
+        'Environment/z',
+        'Environment/é',
+        'Product/shop',
+      ],
+    );
+    assert.deepEqual((await store.resources.list('Application')).map((r) => r.name), ['shop-dev', 'shop-qa']);
+    assert.deepEqual(await store.resources.list('Flow'), []);
+  });
+
+  it('rolls a transaction back when it throws, and rethrows the same error', async () => {
+    await store.resources.put(putEnvironment('dev', 1));
+    const failure = new Error('boom');
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.resources.put(putEnvironment('qa', 2));
+        await tx.resources.put(putEnvironment('dev', 5));
+        await tx.resources.delete('Environment', 'dev');
+        await tx.tokens.create(token());
+        assert.equal((await tx.resources.get('Environment', 'qa'))?.resourceVersion, 1);
+        throw failure;
+      }),
+      (e: unknown) => e === failure,
+    );
+    assert.deepEqual((await store.resources.list()).map((r) => [r.name, r.resourceVersion]), [['dev', 1]]);
+    assert.deepEqual(await store.resources.get('Environment', 'dev').then((r) => r?.body), environment('dev', 1));
+    assert.equal(await store.tokens.count(), 0);
+  });
+
+  it('rolls back the writes made before a conflict inside a transaction', async () => {
+    await store.resources.put(putEnvironment('qa', 1));
+    await store.resources.put(putEnvironment('qa', 2));
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.resources.put(putEnvironment('dev', 1));
+        await tx.resources.put(putEnvironment('qa', 3, { expectedVersion: 1 }));
+      }),
+      StoreConflictError,
+    );
+    assert.deepEqual((await store.resources.list()).map((r) => [r.name, r.resourceVersion]), [['qa', 2]]);
+  });
+
+  it('commits a transaction and returns its value', async () => {
+    const value = await store.transaction(async (tx) => {
+      const a = await tx.resources.put(putEnvironment('dev', 1));
+      const b = await tx.resources.put(putEnvironment('dev', 2, { expectedVersion: 1 }));
+      await tx.tokens.create(token());
+      return [a.outcome, b.outcome, b.resource.resourceVersion];
+    });
+    assert.deepEqual(value, ['created', 'configured', 2]);
+    assert.equal((await store.resources.get('Environment', 'dev'))?.resourceVersion, 2);
+    assert.deepEqual(await store.tokens.list(), [token()]);
+  });
+
+  it('lets exactly one of several concurrent compare-and-set updates win', async () => {
+    await store.resources.put(putEnvironment('qa', 0));
+    const writers = [1, 2, 3, 4, 5].map((order) =>
+      store.resources.put(putEnvironment('qa', order, { now: T2, expectedVersion: 1 })),
+    );
+    const settled = await Promise.allSettled(writers);
+    const won = settled.filter((s) => s.status === 'fulfilled');
+    const lost = settled.filter((s) => s.status === 'rejected');
+    assert.equal(won.length, 1);
+    assert.equal(lost.length, 4);
+    for (const l of lost) {
+      assert.ok(l.reason instanceof StoreConflictError, String(l.reason));
+      assert.deepEqual([l.reason.expected, l.reason.actual], [1, 2]);
+    }
+    const winner = won[0]!.value;
+    assert.deepEqual([winner.outcome, winner.resource.resourceVersion], ['configured', 2]);
+    assert.deepEqual(await store.resources.get('Environment', 'qa'), winner.resource);
+  });
+
+  it('lets exactly one of concurrent compare-and-set updates in transactions win', async () => {
+    await store.resources.put(putEnvironment('qa', 0));
+    const settled = await Promise.allSettled(
+      [1, 2, 3].map((order) =>
+        store.transaction(async (tx) => {
+          await tx.resources.put(putEnvironment(`side-${order}`, order));
+          return tx.resources.put(putEnvironment('qa', order, { expectedVersion: 1 }));
+        }),
+      ),
+    );
+    assert.equal(settled.filter((s) => s.status === 'fulfilled').length, 1);
+    const rest = await store.resources.list();
+    // Only the winning transaction's side write survived.
+    assert.equal(rest.length, 2);
+    assert.equal(rest.find((r) => r.name === 'qa')?.resourceVersion, 2);
+  });
+
+  it('resolves concurrent creations of one resource: one created, the others update it', async () => {
+    const settled = await Promise.all(
+      [1, 2, 3].map((order) => store.resources.put(putEnvironment('qa', order, { now: T2 }))),
+    );
+    assert.deepEqual(settled.map((s) => s.outcome).sort(), ['configured', 'configured', 'created']);
+    const stored = await store.resources.get('Environment', 'qa');
+    assert.equal(stored?.resourceVersion, 3);
+    assert.deepEqual(stored?.createdAt, T2);
+  });
+
+  it('keeps tokens: create, findByHash, list, count, touch, delete', async () => {
+    assert.equal(await store.tokens.count(), 0);
+    const admin = token({ id: 'tok-0', name: 'admin', role: 'admin', hash: 'hash-0', labels: {} });
+    await store.tokens.create(token());
+    await store.tokens.create(admin);
+    assert.equal(await store.tokens.count(), 2);
+
+    assert.deepEqual(await store.tokens.findByHash('hash-1'), token());
+    assert.equal(await store.tokens.findByHash('nope'), undefined);
+    assert.deepEqual(await store.tokens.list(), [admin, token()]);
+
+    await store.tokens.touch('tok-1', T2);
+    await store.tokens.touch('tok-1', T3);
+    await store.tokens.touch('missing', T3);
+    assert.deepEqual(await store.tokens.findByHash('hash-1'), { ...token(), lastUsedAt: T3 });
+
+    assert.equal(await store.tokens.delete('tok-1'), true);
+    assert.equal(await store.tokens.delete('tok-1'), false);
+    assert.deepEqual(await store.tokens.list(), [admin]);
+    assert.equal(await store.tokens.count(), 1);
+
+    const used = token({ id: 'tok-2', name: 'used', hash: 'hash-2', lastUsedAt: T2 });
+    await store.tokens.create(used);
+    assert.deepEqual(await store.tokens.findByHash('hash-2'), used);
+  });
+
+  it('refuses a token whose name, id or hash is taken, and writes nothing', async () => {
+    await store.tokens.create(token());
+    const refused = async (t: StoredToken) => {
+      const e = await store.tokens.create(t).then(() => undefined, (err: unknown) => err);
+      assert.ok(e instanceof StoreDuplicateError, String(e));
+      return { code: e.code, field: e.field, message: e.message };
+    };
+    assert.deepEqual(await refused(token({ id: 'tok-9', hash: 'hash-9' })), {
+      code: 'duplicate',
+      field: 'name',
+      message: 'token "ci": name is already used by another token',
+    });
+    assert.deepEqual(await refused(token({ name: 'other', hash: 'hash-9' })), {
+      code: 'duplicate',
+      field: 'id',
+      message: 'token "other": id is already used by another token',
+    });
+    assert.deepEqual(await refused(token({ id: 'tok-9', name: 'other' })), {
+      code: 'duplicate',
+      field: 'hash',
+      message: 'token "other": hash is already used by another token',
+    });
+    assert.deepEqual(await store.tokens.list(), [token()]);
+
+    // Inside a transaction the refusal leaves the transaction usable (no aborted transaction on PostgreSQL).
+    const count = await store.transaction(async (tx) => {
+      await assert.rejects(tx.tokens.create(token({ id: 'tok-9', hash: 'hash-9' })), StoreDuplicateError);
+      await tx.tokens.create(token({ id: 'tok-9', name: 'other', hash: 'hash-9' }));
+      return tx.tokens.count();
+    });
+    assert.equal(count, 2);
+  });
+
+  it('round-trips JSON bodies: nesting, unicode and numbers', async () => {
+    const body = {
+      apiVersion: 'stagecoach.dev/v1',
+      kind: 'PromotionTemplate',
+      metadata: { name: 'web', annotations: { note: 'déjà vu — 日本語 🚂 "quoted" \\ back\nnew\tline \u0000 nul' } },
+      spec: {
+        files: [{ path: 'values.yaml', properties: ['$.image.tag', "$['a b']"] }, { path: 'ünïcödé/kustomization.yaml' }],
+        numbers: { zero: 0, negative: -17, fraction: 0.1, big: 1e21, small: 5e-324, safe: Number.MAX_SAFE_INTEGER },
+        flags: [true, false, null],
+        empty: { object: {}, array: [], string: '' },
+        deep: { a: { b: { c: { d: { e: ['f', { g: 'h' }] } } } } },
+        '🔑 key': 'emoji key',
+      },
+    };
+    const written = await store.resources.put({ kind: 'PromotionTemplate', name: 'web', body, now: T1 });
+    assert.deepEqual(written.resource.body, body);
+    assert.notEqual(written.resource.body, body, 'the store returns its own copy');
+    body.spec.flags.push(true);
+    assert.deepEqual((await store.resources.get('PromotionTemplate', 'web'))?.body.spec, {
+      ...body.spec,
+      flags: [true, false, null],
+    });
+    // Unchanged when put again, number formats aside.
+    const again = await store.resources.put({ kind: 'PromotionTemplate', name: 'web', body: written.resource.body, now: T2 });
+    assert.equal(again.outcome, 'unchanged');
+
+    const labels = { 'stagecoach.dev/ümlaut': 'ja ✓', '': 'empty key' };
+    await store.tokens.create(token({ labels }));
+    assert.deepEqual((await store.tokens.findByHash('hash-1'))?.labels, labels);
+  });
+}
+
+// --- SQLite: a file in a temporary folder -----------------------------------------------------
+
+let sqliteRoot = '';
+describe('store on SQLite', () => {
+  storeSuite({
+    dialect: 'sqlite',
+    async setUp() {
+      sqliteRoot = await mkdtemp(join(tmpdir(), 'stagecoach-store-'));
+    },
+    async open() {
+      // A folder that does not exist yet: the store creates it.
+      const store = await openStore({ dataDir: join(sqliteRoot, 'data', 'nested') });
+      await stat(join(sqliteRoot, 'data', 'nested', SQLITE_FILE_NAME));
+      return store;
+    },
+    async tearDown() {
+      await rm(sqliteRoot, { recursive: true, force: true });
+    },
+  });
+});
+
+// --- PostgreSQL: a fresh database on the server, dropped at the end ----------------------------
+
+const adminUrl = process.env.STAGECOACH_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const testDatabase = `stagecoach_test_${randomBytes(6).toString('hex')}`;
+const testUrl = (() => {
+  const u = new URL(adminUrl);
+  u.pathname = `/${testDatabase}`;
+  return u.toString();
+})();
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const unreachable = await withAdmin((c) => c.query('select 1')).then(
+  () => undefined,
+  (e: unknown) => `PostgreSQL not reachable at ${redactDatabaseUrl(adminUrl)}: ${e instanceof Error ? e.message || e.name : String(e)}`,
+);
+if (unreachable) console.log(`skipping the PostgreSQL store suite. ${unreachable}`);
+
+describe('store on PostgreSQL', { skip: unreachable ?? false }, () => {
+  storeSuite({
+    dialect: 'postgres',
+    async setUp() {
+      await withAdmin(async (c) => {
+        // An ICU English locale where the server has one, so ordering is tested where the locale
+        // differs from code-point order; otherwise the server's default.
+        try {
+          await c.query(`create database ${testDatabase} template template0 locale_provider icu icu_locale 'en-US' locale 'C'`);
+        } catch {
+          await c.query(`create database ${testDatabase}`);
+        }
+      });
+    },
+    open: () => openStore({ databaseUrl: testUrl, dataDir: '/nonexistent/not-used' }),
+    async tearDown() {
+      await withAdmin((c) => c.query(`drop database if exists ${testDatabase} with (force)`));
+    },
+  });
+});

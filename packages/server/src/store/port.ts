@@ -1,0 +1,136 @@
+/**
+ * The store port: what the server needs from a database, whichever one is configured.
+ * Adapters live in `adapters/store/` (SQLite embedded, PostgreSQL for several replicas).
+ */
+
+/** Which database a store runs on. */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** The role of a token; what each role may do is decided by the API's permission predicates, not here. */
+export type TokenRole = 'admin' | 'member' | 'viewer';
+
+/** A resource as stored: the user's document plus the fields the server manages. */
+export interface StoredResource {
+  /** The document's kind, e.g. `Environment`. With `name`, identifies the resource. */
+  kind: string;
+  /** The document's `metadata.name`. */
+  name: string;
+  /**
+   * The full document as the user declared it (apiVersion, kind, metadata.name/labels/annotations,
+   * spec), without server-managed fields: callers strip those before a put. The store keeps it as
+   * JSON, so what comes back is the JSON form (no `undefined` values, no functions, dates as strings).
+   */
+  body: Record<string, unknown>;
+  /** 1 when created, +1 on every change of the body. Unchanged puts leave it alone. */
+  resourceVersion: number;
+  /** ISO-8601 time of creation, as given by the caller (the store never reads the clock). */
+  createdAt: string;
+  /** ISO-8601 time of the last change of the body; equal to `createdAt` until the first change. */
+  updatedAt: string;
+}
+
+/** One write of a resource, creating it or replacing its body. */
+export interface PutResource {
+  kind: string;
+  name: string;
+  /** The new document, without server-managed fields. */
+  body: Record<string, unknown>;
+  /**
+   * The `resourceVersion` the caller last read. When given, the write happens only if the stored
+   * resource exists and still has this version; otherwise `StoreConflictError`. When absent, the
+   * write applies to whatever is stored (last writer wins).
+   */
+  expectedVersion?: number;
+  /** ISO-8601 time of the write, recorded as `createdAt`/`updatedAt`. */
+  now: string;
+}
+
+/**
+ * What a put did: `created` (version 1), `configured` (body changed, version +1), or `unchanged`
+ * (body deep-equal to the stored one, key order aside: nothing written, version and `updatedAt` kept).
+ */
+export type PutOutcome = 'created' | 'configured' | 'unchanged';
+
+/** The result of a put: the resource as stored after it, and what the put did. */
+export interface PutResult {
+  resource: StoredResource;
+  outcome: PutOutcome;
+}
+
+/** An API token as stored. The secret itself is never stored, only its hash. */
+export interface StoredToken {
+  /** Unique, chosen by the caller. */
+  id: string;
+  /** Unique, human-readable. */
+  name: string;
+  role: TokenRole;
+  /** Hash of the secret; unique, used to find the token a request presents. */
+  hash: string;
+  /** Free labels; per-environment `promote` permissions are granted through them. */
+  labels: Record<string, string>;
+  /** ISO-8601 time of creation, as given by the caller. */
+  createdAt: string;
+  /** ISO-8601 time of the last `touch`; absent until the token is first used. */
+  lastUsedAt?: string;
+}
+
+/** Reads resources. */
+export interface ResourceReader {
+  /** All resources, or those of one kind; ordered by kind then name, by Unicode code point. */
+  list(kind?: string): Promise<StoredResource[]>;
+  /** The resource, or `undefined` when there is none. */
+  get(kind: string, name: string): Promise<StoredResource | undefined>;
+}
+
+/** Reads and writes resources. Every write is atomic on its own; two writers never both win. */
+export interface ResourceWriter extends ResourceReader {
+  /**
+   * Creates the resource or replaces its body. Throws `StoreConflictError` when `expectedVersion`
+   * is given and the resource does not exist or has another version; nothing is written then.
+   */
+  put(write: PutResource): Promise<PutResult>;
+  /**
+   * Deletes the resource. Returns `false` when there is none (with or without `expectedVersion`).
+   * Throws `StoreConflictError` when `expectedVersion` is given and differs from the stored version;
+   * nothing is deleted then.
+   */
+  delete(kind: string, name: string, expectedVersion?: number): Promise<boolean>;
+}
+
+/** API tokens. */
+export interface TokenRepo {
+  /** Stores a new token. Throws `StoreDuplicateError` when its id, name or hash is taken. */
+  create(token: StoredToken): Promise<void>;
+  /** The token with this hash, or `undefined`. */
+  findByHash(hash: string): Promise<StoredToken | undefined>;
+  /** All tokens, ordered by name (Unicode code point). */
+  list(): Promise<StoredToken[]>;
+  /** Deletes the token; `false` when there is none. */
+  delete(id: string): Promise<boolean>;
+  /** How many tokens there are (0 on a new install: the first start then makes an admin token). */
+  count(): Promise<number>;
+  /** Records that the token was used at `at` (ISO-8601). Does nothing when there is no such token. */
+  touch(id: string, at: string): Promise<void>;
+}
+
+/** The repositories as seen from inside a transaction. */
+export interface StoreTransaction {
+  resources: ResourceWriter;
+  tokens: TokenRepo;
+}
+
+/** The server's database: resources and tokens, with transactions. */
+export interface Store extends StoreTransaction {
+  readonly dialect: StoreDialect;
+  /**
+   * Runs `fn` in one database transaction and returns what it returns. If `fn` throws, everything
+   * it wrote is rolled back and the error is rethrown as is.
+   *
+   * Inside `fn`, use only `tx`: on SQLite the transaction holds the one connection, so a call on
+   * the store itself would wait for `fn` forever. `tx` is unusable once `fn` has settled.
+   * Keep transactions short: on SQLite they block every other query.
+   */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Closes the connections. Calling it again does nothing. */
+  close(): Promise<void>;
+}
