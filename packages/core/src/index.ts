@@ -1,0 +1,14 @@
+export * from './problems.ts';
+export * from './resources/schemas.ts';
+export * from './resources/kinds.ts';
+export * from './resources/decode.ts';
+export { LabelSelector } from './resources/fields.ts';
+export * from './permissions.ts';
+export * from './assert.ts';
+export * from './labels.ts';
+export * from './duration.ts';
+export * from './flow/graph.ts';
+export * from './validate.ts';
+export * from './policy.ts';
+export * from './template.ts';
+export * from './triggers.ts';
