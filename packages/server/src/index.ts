@@ -1,0 +1,5 @@
+export { startServer, buildServer, VERSION, DEFAULT_WEB_DIST, type RunningServer } from './server.ts';
+export { parseServerConfig, ConfigError, type ServerConfig, type ServerConfigInput } from './config.ts';
+export { BODY_LIMITS } from './api/app.ts';
+export type { ErrorBody } from './api/respond.ts';
+export { ERROR_STATUS, type ErrorCode } from './errors.ts';

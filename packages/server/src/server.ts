@@ -1,0 +1,67 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp, type App } from './api/app.ts';
+import { TokenService } from './auth/tokens.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
+import { openStore } from './adapters/store/open.ts';
+import { ResourceService } from './resources/service.ts';
+import type { Store } from './store/port.ts';
+
+/** The version the server reports on /healthz and in the OpenAPI document. */
+export const VERSION = '0.1.0';
+
+/** Where the web build lands inside this repository. */
+export const DEFAULT_WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+
+export interface RunningServer {
+  url: string;
+  config: ServerConfig;
+  store: Store;
+  app: App;
+  /** The first admin token, only when this start created it; print it once. */
+  initialAdminToken?: string;
+  close(): Promise<void>;
+}
+
+/** The composition root: validated settings → store → services → HTTP app. */
+export async function buildServer(input: ServerConfigInput, clock: Clock = systemClock) {
+  const config = parseServerConfig({ webDist: DEFAULT_WEB_DIST, ...input });
+  const store = await openStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  const tokens = new TokenService(store.tokens, clock);
+  const resources = new ResourceService(store, () => clock.now());
+  const boot = await tokens.bootstrap(config.adminToken);
+  const app = createApp({
+    resources,
+    tokens,
+    version: VERSION,
+    ...(config.webDist ? { webDist: config.webDist } : {}),
+    logError: (e) => console.error('stagecoach: unexpected error:', e),
+  });
+  return { config, store, app, tokens, resources, initialAdminToken: boot.secret };
+}
+
+/** Builds the server and listens; resolves once the port is open. */
+export async function startServer(input: ServerConfigInput, clock: Clock = systemClock): Promise<RunningServer> {
+  const built = await buildServer(input, clock);
+  const { config, store, app } = built;
+  const server: ServerType = await new Promise((resolveListening, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveListening(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    config,
+    store,
+    app,
+    ...(built.initialAdminToken ? { initialAdminToken: built.initialAdminToken } : {}),
+    async close() {
+      await new Promise<void>((done) => server.close(() => done()));
+      await store.close();
+    },
+  };
+}
