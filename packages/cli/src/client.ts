@@ -1,0 +1,62 @@
+import { formatProblem, type Problem } from '@stagecoach/core';
+import { CliError, EXIT } from './errors.ts';
+
+export interface Connection {
+  server: string;
+  token?: string;
+}
+
+/** Server address and token from flags, else STAGECOACH_SERVER / STAGECOACH_TOKEN, else the local default. */
+export function connectionFrom(opts: { server?: string; token?: string }, env: NodeJS.ProcessEnv = process.env): Connection {
+  const server = (opts.server ?? env.STAGECOACH_SERVER ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  const token = opts.token ?? env.STAGECOACH_TOKEN;
+  return token ? { server, token } : { server };
+}
+
+interface ErrorBody {
+  code?: string;
+  message?: string;
+  details?: Problem[];
+}
+
+/** A small client of the HTTP API; every failure becomes one CliError with every problem listed. */
+export class ApiClient {
+  constructor(private readonly connection: Connection) {}
+
+  async request<T>(method: string, path: string, body?: { json: unknown } | { yaml: string }): Promise<T> {
+    if (!this.connection.token) {
+      throw new CliError('no token: pass --token or set STAGECOACH_TOKEN (the server prints an admin token on its first start)', EXIT.usage);
+    }
+    const headers: Record<string, string> = { authorization: `Bearer ${this.connection.token}`, accept: 'application/json' };
+    let payload: string | undefined;
+    if (body && 'json' in body) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body.json);
+    } else if (body) {
+      headers['content-type'] = 'application/yaml';
+      payload = body.yaml;
+    }
+    let response: Response;
+    try {
+      response = await fetch(`${this.connection.server}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new CliError(`cannot reach the server at ${this.connection.server}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, EXIT.unavailable);
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new CliError(`${method} ${path}: the server answered ${response.status} with a body that is not JSON`, EXIT.refused);
+    }
+    if (!response.ok) {
+      const err = (parsed ?? {}) as ErrorBody;
+      const details = err.details ?? [];
+      const lines = details.map((p) => `  ${formatProblem(p)}`);
+      const message = details.length > 1 ? `${err.code ?? response.status}: ${details.length} problems` : `${err.code ?? response.status}: ${err.message ?? response.statusText}`;
+      throw new CliError(message, EXIT.refused, details.length > 1 ? lines : []);
+    }
+    return parsed as T;
+  }
+}

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { startServer, type RunningServer } from '@stagecoach/server';
+import { EXIT } from './errors.ts';
+import type { Io } from './io.ts';
+import { main } from './main.ts';
+
+const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
+const ADMIN = 'sct_cli-test-admin-token-000000000';
+
+/** Runs the CLI in-process against the real server and captures what it prints. */
+async function cli(server: RunningServer | string, args: string[], options: { token?: string | null; stdin?: string } = {}) {
+  let out = '';
+  let err = '';
+  const url = typeof server === 'string' ? server : server.url;
+  const token = options.token === undefined ? ADMIN : options.token;
+  const io: Io = {
+    out: (s) => void (out += s),
+    err: (s) => void (err += s),
+    env: { STAGECOACH_SERVER: url, ...(token ? { STAGECOACH_TOKEN: token } : {}) },
+    isTty: false,
+    readStdin: async () => options.stdin ?? '',
+  };
+  const code = await main(['node', 'stagecoach', ...args], io);
+  return { code, out, err };
+}
+
+describe('stagecoach CLI against a real server', () => {
+  let server: RunningServer;
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stagecoach-cli-'));
+    server = await startServer({ port: 0, dataDir: join(dir, 'data'), adminToken: ADMIN });
+  });
+  after(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('apply -f examples/ stores everything and says what it did', async () => {
+    const r = await cli(server, ['apply', '-f', EXAMPLES]);
+    assert.equal(r.code, EXIT.ok, r.err);
+    assert.match(r.out, /^Environment "dev" created$/m);
+    assert.match(r.out, /^PromotionFlow "env-dependencies" created$/m);
+    assert.match(r.out, /^Application "cf-101-production-asia" created$/m);
+    assert.equal(r.err, '');
+    const again = await cli(server, ['apply', '-f', EXAMPLES]);
+    assert.doesNotMatch(again.out, /created|configured/);
+  });
+
+  test('get prints a table, and -o yaml output applies back unchanged', async () => {
+    const table = await cli(server, ['get', 'environments']);
+    assert.equal(table.code, EXIT.ok);
+    const lines = table.out.trimEnd().split('\n');
+    assert.match(lines[0]!, /^NAME\s+KIND\s+ORDER$/);
+    assert.match(lines[1]!, /^dev\s+non-production\s+1$/);
+    assert.equal(lines.length, 7);
+
+    const yaml = await cli(server, ['get', 'promotionflows', '-o', 'yaml']);
+    assert.equal(yaml.code, EXIT.ok);
+    assert.equal(parseAllDocuments(yaml.out).length, 4);
+    const back = await cli(server, ['apply', '-f', '-'], { stdin: yaml.out });
+    assert.equal(back.code, EXIT.ok, back.err);
+    assert.deepEqual(back.out.trimEnd().split('\n').sort(), [
+      'PromotionFlow "env-dependencies" unchanged',
+      'PromotionFlow "parallel-regions" unchanged',
+      'PromotionFlow "policy-driven-promotion" unchanged',
+      'PromotionFlow "three-env-promotion" unchanged',
+    ]);
+
+    const json = await cli(server, ['get', 'flow', 'three-env-promotion', '-o', 'json']);
+    assert.equal(JSON.parse(json.out).spec.triggerEnvironment, 'dev');
+  });
+
+  test('policy evaluate shows each field and its source policy', async () => {
+    const r = await cli(server, ['policy', 'evaluate', '--product', 'cf-101', '--environment', 'qa']);
+    assert.equal(r.code, EXIT.ok, r.err);
+    assert.match(r.out, /^preAction\s+smoke-tests\s+policy non-production-smoke \(priority 20\)$/m);
+    assert.match(r.out, /^action\s+commit\s+policy default-commit \(priority 1000\)$/m);
+    assert.match(r.out, /^postAction\s+notify\s+policy cf-101-notify \(priority 50\)$/m);
+  });
+
+  test('token create prints a secret that works', async () => {
+    const r = await cli(server, ['token', 'create', '--role', 'viewer', '--name', 'reader']);
+    assert.equal(r.code, EXIT.ok, r.err);
+    const secret = r.out.trim();
+    assert.match(secret, /^sct_/);
+    const read = await cli(server, ['get', 'products'], { token: secret });
+    assert.equal(read.code, EXIT.ok);
+    const write = await cli(server, ['delete', 'product', 'cf-101'], { token: secret });
+    assert.equal(write.code, EXIT.refused);
+    assert.match(write.err, /^error: forbidden: role "viewer" may not delete Product resources/);
+  });
+
+  test('a bad file gets every problem with file and document, and a non-zero exit', async () => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(
+      file,
+      'apiVersion: stagecoach.dev/v1alpha1\nkind: PromotionFlow\nmetadata: {name: loop}\nspec:\n  triggerEnvironment: dev\n  steps:\n    - {environment: qa, dependsOn: [production]}\n    - {environment: production, dependsOn: [qa]}\n---\nkind: Gadget\n',
+    );
+    const r = await cli(server, ['apply', '-f', file]);
+    assert.equal(r.code, EXIT.refused);
+    assert.match(r.err, /^error: validation_failed: 2 problems$/m);
+    assert.match(r.err, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, document 1, PromotionFlow "loop", spec\\.steps.*cycle`));
+    assert.match(r.err, /document 2, kind: unknown kind "Gadget"/);
+    const flows = await cli(server, ['get', 'flows', 'loop']);
+    assert.equal(flows.code, EXIT.refused);
+    assert.match(flows.err, /not_found/);
+  });
+
+  test('usage errors and an unreachable server have their own exit codes', async () => {
+    assert.equal((await cli(server, ['get', 'gizmos'])).code, EXIT.usage);
+    assert.equal((await cli(server, ['get', 'environments', '-o', 'xml'])).code, EXIT.usage);
+    assert.equal((await cli(server, ['apply'])).code, EXIT.usage);
+    const noToken = await cli(server, ['get', 'environments'], { token: null });
+    assert.equal(noToken.code, EXIT.usage);
+    assert.match(noToken.err, /no token/);
+    const down = await cli('http://127.0.0.1:9', ['get', 'environments']);
+    assert.equal(down.code, EXIT.unavailable);
+    assert.match(down.err, /cannot reach the server at http:\/\/127\.0\.0\.1:9/);
+  });
+});
