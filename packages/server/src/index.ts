@@ -1,4 +1,4 @@
-export { startServer, buildServer, VERSION, DEFAULT_WEB_DIST, type RunningServer } from './server.ts';
+export { startServer, buildServer, VERSION, DEFAULT_WEB_DIST, INITIAL_TOKEN_FILE, type RunningServer } from './server.ts';
 export { parseServerConfig, ConfigError, type ServerConfig, type ServerConfigInput } from './config.ts';
 export { BODY_LIMITS } from './api/app.ts';
 export type { ErrorBody } from './api/respond.ts';

@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,8 @@ export interface RunningServer {
   app: App;
   /** The first admin token, only when this start created it; print it once. */
   initialAdminToken?: string;
+  /** Where that token was saved. */
+  initialAdminTokenFile?: string;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,6 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
   const store = await openStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   const tokens = new TokenService(store.tokens, clock);
   const resources = new ResourceService(store, () => clock.now());
-  const boot = await tokens.bootstrap(config.adminToken);
   const app = createApp({
     resources,
     tokens,
@@ -40,7 +42,25 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     ...(config.webDist ? { webDist: config.webDist } : {}),
     logError: (e) => console.error('stagecoach: unexpected error:', e),
   });
-  return { config, store, app, tokens, resources, initialAdminToken: boot.secret };
+  return { config, store, app, tokens, resources };
+}
+
+/** File in the data dir that keeps the first admin token, readable by its owner only. */
+export const INITIAL_TOKEN_FILE = 'initial-admin-token';
+
+/**
+ * Makes sure an admin can sign in (see TokenService.bootstrap). A newly made secret is also
+ * written, owner-only, to the data dir before it is returned, so it is never lost even if the
+ * process stops before printing it.
+ */
+async function bootstrapAdmin(built: Awaited<ReturnType<typeof buildServer>>): Promise<string | undefined> {
+  const boot = await built.tokens.bootstrap(built.config.adminToken);
+  if (!boot.secret) return undefined;
+  await mkdir(built.config.dataDir, { recursive: true });
+  const file = join(built.config.dataDir, INITIAL_TOKEN_FILE);
+  await writeFile(file, `${boot.secret}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return boot.secret;
 }
 
 /** Builds the server and listens; resolves once the port is open. */
@@ -51,6 +71,14 @@ export async function startServer(input: ServerConfigInput, clock: Clock = syste
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveListening(s));
     s.once('error', reject);
   });
+  let initialAdminToken: string | undefined;
+  try {
+    initialAdminToken = await bootstrapAdmin(built);
+  } catch (e) {
+    server.close();
+    await store.close();
+    throw e;
+  }
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
@@ -58,7 +86,7 @@ export async function startServer(input: ServerConfigInput, clock: Clock = syste
     config,
     store,
     app,
-    ...(built.initialAdminToken ? { initialAdminToken: built.initialAdminToken } : {}),
+    ...(initialAdminToken ? { initialAdminToken, initialAdminTokenFile: join(config.dataDir, INITIAL_TOKEN_FILE) } : {}),
     async close() {
       await new Promise<void>((done) => server.close(() => done()));
       await store.close();

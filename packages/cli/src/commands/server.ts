@@ -1,12 +1,7 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { ConfigError, startServer, type RunningServer } from '@stagecoach/server';
 import type { Context } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
-
-/** File in the data dir holding the first admin token, readable by its owner only. */
-export const INITIAL_TOKEN_FILE = 'initial-admin-token';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -25,10 +20,11 @@ export function registerServer(program: Command, ctx: Context, onStarted?: (serv
     .action(async (opts) => {
       const databaseUrl = opts.databaseUrl ?? ctx.io.env.STAGECOACH_DATABASE_URL;
       const adminToken = ctx.io.env.STAGECOACH_ADMIN_TOKEN;
+      const port = parsePort(opts.port);
       let server: RunningServer;
       try {
         server = await startServer({
-          port: parsePort(opts.port),
+          port,
           host: opts.host,
           dataDir: opts.dataDir,
           ...(databaseUrl ? { databaseUrl } : {}),
@@ -43,12 +39,8 @@ export function registerServer(program: Command, ctx: Context, onStarted?: (serv
       const store = server.config.databaseUrl ? 'PostgreSQL' : `SQLite in ${server.config.dataDir}`;
       ctx.io.out(`Stagecoach is listening on ${server.url} (store: ${store})\n`);
       if (server.initialAdminToken) {
-        await mkdir(server.config.dataDir, { recursive: true });
-        const file = join(server.config.dataDir, INITIAL_TOKEN_FILE);
-        await writeFile(file, `${server.initialAdminToken}\n`, { mode: 0o600 });
-        await chmod(file, 0o600);
         ctx.io.out(
-          `\nFirst start: an admin token was created (also saved, owner-only, in ${file}):\n\n` +
+          `\nFirst start: an admin token was created (also saved, owner-only, in ${server.initialAdminTokenFile}):\n\n` +
             `  export STAGECOACH_SERVER=${server.url}\n  export STAGECOACH_TOKEN=${server.initialAdminToken}\n\n`,
         );
       } else if (adminToken) {

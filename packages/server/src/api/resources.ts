@@ -47,10 +47,21 @@ function json(schema: z.ZodType, description: string) {
   return { description, content: { 'application/json': { schema } } };
 }
 
+/**
+ * A copy of a schema that has `.openapi()`. Zod copies prototype methods onto each schema when it
+ * is built, so schemas that core built before @hono/zod-openapi extended zod lack the method;
+ * building a copy from the same definition now gives it to them, whatever the import order.
+ */
+function documented(schema: z.ZodType): z.ZodType {
+  if (typeof (schema as { openapi?: unknown }).openapi === 'function') return schema;
+  const Schema = schema.constructor as new (def: unknown) => z.ZodType;
+  return new Schema(schema._zod.def);
+}
+
 /** list / get / create / replace / delete for one kind under `/api/v1/<plural>`. */
 function registerKind(app: App, service: ResourceService, info: KindInfo): void {
   const base = `/api/v1/${info.plural}`;
-  const schema = (info.schema as z.ZodType).openapi(info.kind);
+  const schema = documented(info.schema).openapi(info.kind);
   const List = z.object({ items: z.array(schema) });
   const tags = [info.kind];
   const conflict = json(ErrorSchema, 'Exists already, stale resourceVersion, or still referenced');

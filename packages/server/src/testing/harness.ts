@@ -23,6 +23,7 @@ export async function testApp(options: { databaseUrl?: string } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'stagecoach-api-'));
   const clock = fixedClock();
   const built = await buildServer({ dataDir, adminToken: ADMIN_SECRET, webDist: join(dataDir, 'no-web'), ...options }, clock);
+  await built.tokens.bootstrap(ADMIN_SECRET);
   const call = async (method: string, path: string, init: { token?: string | null; json?: unknown; yaml?: string; body?: string; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...init.headers };
     const token = init.token === undefined ? ADMIN_SECRET : init.token;
