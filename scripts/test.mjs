@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every test: node:test (through tsx) for core, server and cli, then vitest for the web UI.
+// Runs every test: node:test (through tsx) for core, server, cli and the browser tests of the web
+// UI (packages/web/e2e), then vitest for the web UI's components.
 // Ends with one line "N passed, N failed, N skipped" over both, and a non-zero exit on any failure.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -34,8 +35,8 @@ function run(command, args, options) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let exit = 0;
 
-const nodeFiles = ['core', 'server', 'cli']
-  .flatMap((pkg) => find(join(root, 'packages', pkg, 'src')))
+const nodeFiles = [...['core', 'server', 'cli'].map((pkg) => join(root, 'packages', pkg, 'src')), join(root, 'packages', 'web', 'e2e')]
+  .flatMap((dir) => find(dir))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 if (nodeFiles.length > 0) {
