@@ -54,8 +54,12 @@ export class ApiClient {
       const err = (parsed ?? {}) as ErrorBody;
       const details = err.details ?? [];
       const lines = details.map((p) => `  ${formatProblem(p)}`);
-      const message = details.length > 1 ? `${err.code ?? response.status}: ${details.length} problems` : `${err.code ?? response.status}: ${err.message ?? response.statusText}`;
-      throw new CliError(message, EXIT.refused, details.length > 1 ? lines : []);
+      const code = err.code ?? String(response.status);
+      if (details.length > 1) throw new CliError(`${code}: ${details.length} problems`, EXIT.refused, lines);
+      // One problem: its line says it all, unless the message already does.
+      const only = details[0] ? formatProblem(details[0]) : undefined;
+      const message = err.message ?? response.statusText;
+      throw new CliError(`${code}: ${message}`, EXIT.refused, only && only !== message ? lines : []);
     }
     return parsed as T;
   }

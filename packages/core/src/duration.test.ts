@@ -13,9 +13,7 @@ const valid: [string, number][] = [
   ['1.5h', 5_400_000],
   ['0.5s', 500],
   ['1.1h', 3_960_000],
-  ['0.4ms', 0],
   ['0.5ms', 1],
-  ['0s', 0],
   ['10ms', 10],
   ['1m1ms', 60_001],
   ['1h1h', 7_200_000],
@@ -24,6 +22,8 @@ const valid: [string, number][] = [
 ];
 
 const invalid: [string, string][] = [
+  ['0s', '"0s" is zero; a duration must be at least 1ms'],
+  ['0.4ms', '"0.4ms" is zero; a duration must be at least 1ms'],
   ['', 'a duration cannot be empty; use for example "24h", "30m" or "1h30m"'],
   ['24', '"24" is not a duration: expected a number and a unit (h, m, s or ms) at character 1, as in "24h", "30m" or "1h30m"'],
   ['0', '"0" is not a duration: expected a number and a unit (h, m, s or ms) at character 1, as in "24h", "30m" or "1h30m"'],

@@ -14,7 +14,8 @@ const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
  * Reads a Go-style duration such as `24h`, `30m`, `1h30m`, `1.5h` or `250ms` into milliseconds,
  * rounded to the nearest whole millisecond. Units are `h`, `m`, `s` and `ms`; every number needs
  * a unit and parts may repeat (`1h1h` is two hours). It accepts exactly the texts the `Duration`
- * field of a resource accepts: no sign, no spaces, no bare `0`, no `.5h`. Never throws.
+ * field of a resource accepts: no sign, no spaces, no bare `0`, no `.5h`, nothing under 1ms. Never
+ * throws.
  */
 export function parseDuration(text: string): DurationResult {
   if (text === '') return { ok: false, message: 'a duration cannot be empty; use for example "24h", "30m" or "1h30m"' };
@@ -33,5 +34,6 @@ export function parseDuration(text: string): DurationResult {
   }
   const milliseconds = Math.round(total);
   if (!Number.isSafeInteger(milliseconds)) return { ok: false, message: `${JSON.stringify(text)} is too long a duration` };
+  if (milliseconds < 1) return { ok: false, message: `${JSON.stringify(text)} is zero; a duration must be at least 1ms` };
   return { ok: true, milliseconds };
 }

@@ -270,24 +270,6 @@ function allCycles(graph: FlowGraph): string[][] {
   return cycles;
 }
 
-/** The steps that will start once everything before them succeeds: the closure of the trigger under "all dependencies can start". */
-function startableSteps(graph: FlowGraph): Set<string> {
-  const can = new Set([graph.trigger]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const step of graph.steps) {
-      const deps = graph.dependsOn.get(step)!;
-      if (!can.has(step) && deps.length > 0 && deps.every((d) => can.has(d))) {
-        can.add(step);
-        grew = true;
-      }
-    }
-  }
-  can.delete(graph.trigger);
-  return can;
-}
-
 function checkPolicy(policy: PromotionPolicy, index: Index, at: ProblemLocation, report: Report): void {
   const selector = policy.spec.selector;
   (selector?.product?.names ?? []).forEach((name, i) => {

@@ -44,7 +44,7 @@ export function registerServer(program: Command, ctx: Context, onStarted?: (serv
             `  export STAGECOACH_SERVER=${server.url}\n  export STAGECOACH_TOKEN=${server.initialAdminToken}\n\n`,
         );
       } else if (adminToken) {
-        ctx.io.out('Admin token taken from STAGECOACH_ADMIN_TOKEN.\n');
+        ctx.io.out('The token in STAGECOACH_ADMIN_TOKEN is accepted as an admin token.\n');
       }
       ctx.io.out(`Open ${server.url}/ in a browser; the API document is at ${server.url}/api/v1/openapi.json\n`);
       onStarted?.(server);

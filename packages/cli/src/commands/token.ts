@@ -29,7 +29,7 @@ export function registerToken(program: Command, ctx: Context): void {
     .description('create a token and print its secret (shown only once)')
     .requiredOption('--name <name>', 'a DNS-1123 name, e.g. ci-bot')
     .requiredOption('--role <role>', 'admin, member or viewer')
-    .option('--label <key=value...>', 'labels, e.g. for per-environment promote permission')
+    .option('--label <key=value...>', 'labels to tell tokens apart (key=value; repeatable)')
     .option('-o, --output <format>', 'table (the secret alone), yaml or json', 'table')
     .action(async (opts) => {
       const format = parseFormat(opts.output);

@@ -160,7 +160,7 @@ describe('loadResources', () => {
         resources: [],
         problems: [
           error('type', 'metadata.annotations.version', 'must be a string, got number 1', inDoc(1, { kind: 'PromotionFlow', name: 'f' })),
-          error('duration', 'spec.timeout', 'must be a duration such as "24h", "30m" or "1h30m" (units h, m, s, ms)', inDoc(1, { kind: 'PromotionFlow', name: 'f' })),
+          error('duration', 'spec.timeout', 'must be a positive duration such as "24h", "30m" or "1h30m" (units h, m, s, ms)', inDoc(1, { kind: 'PromotionFlow', name: 'f' })),
           error('type', 'spec.steps[0].dependsOn', 'must be a list, got string "qa"', inDoc(1, { kind: 'PromotionFlow', name: 'f' })),
         ],
       },

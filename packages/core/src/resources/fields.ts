@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from '../duration.ts';
 
 /** A field check that reports its own rule name, so problems say which rule was broken. */
 function ruled<T extends z.ZodType>(schema: T, rule: string, message: string, check: (value: z.output<T>) => boolean) {
@@ -59,8 +60,8 @@ const DURATION = /^(\d+(\.\d+)?(h|m|s|ms))+$/;
 export const Duration = ruled(
   z.string(),
   'duration',
-  'must be a duration such as "24h", "30m" or "1h30m" (units h, m, s, ms)',
-  (s) => DURATION.test(s),
+  'must be a positive duration such as "24h", "30m" or "1h30m" (units h, m, s, ms)',
+  (s) => DURATION.test(s) && parseDuration(s).ok,
 );
 
 /** Git branch or tag; must not start with `-` so it can never be read as a command option. */

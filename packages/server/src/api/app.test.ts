@@ -125,10 +125,18 @@ describe('HTTP API', () => {
     assert.equal(small.status, 413);
   });
 
-  test('an unsupported content type is a 415', async () => {
+  test('an unsupported content type is a 415; every YAML media type is read as YAML', async () => {
     const r = await h.call('POST', '/api/v1/apply', { body: 'x', headers: { 'content-type': 'application/xml' } });
     assert.equal(r.status, 415);
     assert.equal(r.json.code, 'unsupported_media_type');
+    for (const type of ['text/yaml', 'application/x-yaml', 'text/plain; charset=utf-8']) {
+      const ok = await h.call('POST', '/api/v1/apply?dryRun=true', { body: env('typed'), headers: { 'content-type': type } });
+      assert.equal(ok.status, 200, `${type}: ${ok.text}`);
+      assert.deepEqual(ok.json.results, [{ kind: 'Environment', name: 'typed', outcome: 'created', resourceVersion: '0' }]);
+    }
+    const empty = await h.call('POST', '/api/v1/apply', { json: { files: [] } });
+    assert.equal(empty.status, 422);
+    assert.deepEqual(empty.json.details.map((p: { rule: string; path: string }) => [p.path, p.rule]), [['files', 'type']]);
   });
 
   test('malformed JSON is a 400 with a JSON error', async () => {
@@ -245,11 +253,35 @@ describe('HTTP API', () => {
     assert.equal((await h.call('GET', '/api/v1/products', { token: made.json.secret })).status, 401);
   });
 
-  test('the OpenAPI document lists every resource route', async () => {
-    const r = await h.call('GET', '/api/v1/openapi.json');
+  test('a resource sent to another kind\'s route is told where it belongs', async () => {
+    const r = await h.call('POST', '/api/v1/products', {
+      json: { apiVersion: 'stagecoach.dev/v1alpha1', kind: 'Environment', metadata: { name: 'x8' }, spec: { kind: 'production' } },
+    });
+    assert.equal(r.status, 422);
+    assert.deepEqual(r.json.details.map((p: { rule: string; path: string }) => [p.path, p.rule]), [['kind', 'wrong-kind']]);
+    assert.match(r.json.message, /\/api\/v1\/environments/);
+  });
+
+  test('a resourceVersion on a resource that does not exist is ignored by apply (output of another server applies)', async () => {
+    const yaml = 'apiVersion: stagecoach.dev/v1alpha1\nkind: Environment\nmetadata: {name: copied, resourceVersion: "7"}\nspec: {kind: production}\n';
+    const r = await h.call('POST', '/api/v1/apply', { yaml });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.results, [{ kind: 'Environment', name: 'copied', outcome: 'created', resourceVersion: '1' }]);
+    const stale = await h.call('POST', '/api/v1/apply', { yaml });
+    assert.equal(stale.status, 409, 'once it exists, the version is checked again');
+  });
+
+  test('a delete refused as in_use names the resources in the way', async () => {
+    const r = await h.call('DELETE', '/api/v1/promotion-templates/helm-default');
+    assert.equal(r.status, 409);
+    assert.equal(r.json.message, 'PromotionTemplate "helm-default" is still referenced by Product "cf-101"; change or delete them first');
+  });
+
+  test('the OpenAPI document lists every resource route, and is readable without a token', async () => {
+    const r = await h.call('GET', '/api/v1/openapi.json', { token: null });
     assert.equal(r.status, 200);
     assert.equal(r.json.openapi, '3.1.0');
-    for (const path of ['/api/v1/environments', '/api/v1/promotion-flows/{name}', '/api/v1/apply', '/api/v1/promotion-policies/evaluate', '/api/v1/tokens']) {
+    for (const path of ['/api/v1/environments', '/api/v1/promotion-flows/{name}', '/api/v1/apply', '/api/v1/promotion-policies/evaluate', '/api/v1/tokens', '/api/v1/whoami']) {
       assert.ok(r.json.paths[path], `missing ${path}`);
     }
     assert.ok(r.json.components.schemas.PromotionFlow);

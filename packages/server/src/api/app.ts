@@ -1,4 +1,5 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { WhoAmISchema, errorResponses } from './schemas.ts';
 import { HTTPException } from 'hono/http-exception';
 import { abilities, type Role } from '@stagecoach/core';
 import type { TokenService } from '../auth/tokens.ts';
@@ -23,6 +24,9 @@ export interface AppDeps {
   /** Receives unexpected errors (the client only sees a generic 500). */
   logError?: (error: unknown) => void;
 }
+
+/** Where the OpenAPI 3.1 document is served. */
+export const OPENAPI_PATH = '/api/v1/openapi.json';
 
 /** Request body limits in bytes: apply takes whole folders of manifests, everything else is small. */
 export const BODY_LIMITS = { apply: 5 * 1024 * 1024, default: 1024 * 1024 } as const;
@@ -76,6 +80,8 @@ export function createApp(deps: AppDeps): App {
   app.get('/healthz', (c) => c.json({ status: 'ok', version: deps.version }));
 
   app.use('/api/*', async (c, next) => {
+    // The API document is reference material, readable without a token like /healthz.
+    if (c.req.path === OPENAPI_PATH) return next();
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const limit = c.req.path === '/api/v1/apply' ? BODY_LIMITS.apply : BODY_LIMITS.default;
       if (!(await limitBody(c.req.raw, limit))) {
@@ -90,10 +96,19 @@ export function createApp(deps: AppDeps): App {
     await next();
   });
 
-  app.get('/api/v1/whoami', (c) => {
-    const actor = c.get('actor');
-    return c.json({ name: actor.name, abilities: abilities(actor.role) });
-  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/whoami',
+      tags: ['Tokens'],
+      summary: "The calling token's name, role and abilities",
+      responses: { 200: { description: 'Who is calling', content: { 'application/json': { schema: WhoAmISchema } } }, ...errorResponses },
+    }),
+    (c) => {
+      const actor = c.get('actor');
+      return c.json({ name: actor.name, abilities: abilities(actor.role) }, 200);
+    },
+  );
 
   registerApplyRoute(app, deps.resources);
   registerPolicyRoutes(app, deps.resources);
@@ -101,7 +116,7 @@ export function createApp(deps: AppDeps): App {
   registerTokenRoutes(app, deps.tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc31('/api/v1/openapi.json', {
+  app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
     info: { title: 'Stagecoach API', version: deps.version, description: 'Promotion resources, apply, policy evaluation and tokens.' },
     security: [{ bearer: [] }],

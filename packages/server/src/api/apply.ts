@@ -17,14 +17,14 @@ async function readDocuments(contentType: string | undefined, text: string): Pro
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (YAML_TYPES.includes(type)) return loadResources(text);
   if (type !== 'application/json') return 'unsupported';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    return { resources: [], problems: [error('json-syntax', '', `malformed JSON: ${(e as Error).message}`)] };
-  }
-  const files = FilesBody.safeParse(parsed);
-  if (files.success) {
+  // The route's validator has already refused malformed JSON with a 400.
+  const parsed: unknown = JSON.parse(text);
+  const isFilesBody = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'files' in parsed && !('kind' in parsed);
+  if (isFilesBody) {
+    const files = FilesBody.safeParse(parsed);
+    if (!files.success) {
+      return { resources: [], problems: [error('type', 'files', 'must be a list of {name, content} with at least one file')] };
+    }
     const out = { resources: [] as LoadedResource[], problems: [] as Problem[] };
     for (const file of files.data.files) {
       const loaded = loadResources(file.content, file.name);
@@ -51,7 +51,7 @@ export function registerApplyRoute(app: App, service: ResourceService): void {
         query: z.object({ dryRun: z.enum(['true', 'false']).optional().openapi({ param: { name: 'dryRun', in: 'query' } }) }),
         body: {
           content: {
-            'application/yaml': { schema: z.string() },
+            ...Object.fromEntries(YAML_TYPES.map((type) => [type, { schema: z.string() }])),
             'application/json': { schema: z.union([FilesBody, z.record(z.string(), z.unknown()), z.array(z.unknown())]) },
           },
           required: true,

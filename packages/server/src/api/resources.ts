@@ -15,7 +15,13 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = async (res
   let problems: Problem[];
   if (result.target === 'json') {
     const body = await c.req.json().catch(() => undefined);
-    const decoded = body !== undefined && isResourceWrite(c.req.method, c.req.path) ? decodeResource(body).problems : [];
+    const routeKind = isResourceWrite(c.req.method, c.req.path);
+    const bodyKind = (body as { kind?: unknown } | undefined)?.kind;
+    if (routeKind && typeof bodyKind === 'string' && bodyKind !== routeKind.kind && KINDS.some((k) => k.kind === bodyKind)) {
+      const problem = error('wrong-kind', 'kind', `${c.req.path} takes ${routeKind.kind} resources, got a ${bodyKind}; send it to /api/v1/${KINDS.find((k) => k.kind === bodyKind)!.plural} or to /api/v1/apply`);
+      return sendError(c as Context, 'validation_failed', formatProblem(problem), [problem]);
+    }
+    const decoded = body !== undefined && routeKind ? decodeResource(body).problems : [];
     problems = decoded.length > 0 ? decoded : issuesToProblems(result.error.issues, body, {});
   } else {
     problems = issuesToProblems(result.error.issues, undefined, {}).map((p) => ({ ...p, path: `${result.target}.${p.path}` }));
@@ -27,11 +33,12 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = async (res
 
 const PLURALS = new Set(KINDS.map((k) => k.plural));
 
-/** POST /api/v1/<plural> and PUT /api/v1/<plural>/<name> carry a resource body. */
-function isResourceWrite(method: string, path: string): boolean {
+/** The kind whose resource a request carries: POST /api/v1/<plural> and PUT /api/v1/<plural>/<name>. */
+function isResourceWrite(method: string, path: string): KindInfo | undefined {
   const parts = path.split('/').slice(3);
-  if (!PLURALS.has(parts[0] ?? '')) return false;
-  return (method === 'POST' && parts.length === 1) || (method === 'PUT' && parts.length === 2);
+  if (!PLURALS.has(parts[0] ?? '')) return undefined;
+  const writes = (method === 'POST' && parts.length === 1) || (method === 'PUT' && parts.length === 2);
+  return writes ? KINDS.find((k) => k.plural === parts[0]) : undefined;
 }
 
 const NameParam = z.object({ name: z.string().openapi({ param: { name: 'name', in: 'path' }, example: 'qa' }) });

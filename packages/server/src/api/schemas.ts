@@ -47,7 +47,11 @@ export const TokenSchema = z
 
 export const CreateTokenSchema = z
   .object({
-    name: z.string().openapi({ example: 'ci-bot' }),
+    name: z
+      .string()
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a DNS-1123 label: lower-case letters, digits and "-"' })
+      .openapi({ example: 'ci-bot' }),
     role: z.enum(['admin', 'member', 'viewer']),
     labels: z.record(z.string(), z.string()).optional(),
   })
@@ -89,3 +93,10 @@ export const PolicyEvaluationSchema = z
     warnings: z.array(ProblemSchema),
   })
   .openapi('PolicyEvaluation');
+
+export const WhoAmISchema = z
+  .object({
+    name: z.string(),
+    abilities: z.object({ role: z.enum(['admin', 'member', 'viewer']), write: z.record(z.string(), z.boolean()), manageTokens: z.boolean() }),
+  })
+  .openapi('WhoAmI');

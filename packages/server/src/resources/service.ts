@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   KINDS,
   canWriteKind,
@@ -141,7 +142,6 @@ export class ResourceService {
       return await this.store.transaction(async (tx) => {
         const stored = await readAll(tx.resources);
         const merged = new Map(stored.map((r) => [key(r.kind, r.metadata.name), r]));
-        const modeProblems: Problem[] = [];
         for (const item of incoming) {
           const k = key(item.resource.kind, item.resource.metadata.name);
           const at = { ...located.get(k), kind: item.resource.kind, name: item.resource.metadata.name };
@@ -160,7 +160,7 @@ export class ResourceService {
 
         const problems = validateResources([...merged.values()], (r) => located.get(key(r.kind, r.metadata.name)) ?? {});
         const mine = problems.filter((p) => p.kind !== undefined && p.name !== undefined && located.has(key(p.kind, p.name)));
-        const all = [...(options.decodeProblems ?? []), ...duplicates, ...modeProblems, ...mine];
+        const all = [...(options.decodeProblems ?? []), ...duplicates, ...mine];
         if (hasErrors(all)) return fail<ApplyReport>('validation_failed', describeSet(all), all.filter((p) => p.severity === 'error'));
 
         const warnings = mine.filter((p) => p.severity === 'warning');
@@ -168,13 +168,16 @@ export class ResourceService {
         const now = this.now().toISOString();
         for (const item of sorted) {
           const { resource } = item;
-          const expected = resource.metadata.resourceVersion;
+          const current = await tx.resources.get(resource.kind, resource.metadata.name);
+          // A resourceVersion guards an update. On a resource that does not exist (output of
+          // another server, or deleted meanwhile) there is nothing to guard: it is created.
+          const expected = current ? resource.metadata.resourceVersion : undefined;
           if (options.dryRun) {
-            const current = await tx.resources.get(resource.kind, resource.metadata.name);
             if (expected !== undefined && String(current?.resourceVersion) !== expected) {
               throw new StoreConflictError(resource.kind, resource.metadata.name, Number(expected), current?.resourceVersion);
             }
-            const outcome: PutOutcome = !current ? 'created' : JSON.stringify(current.body) === JSON.stringify(toStoredBody(resource)) ? 'unchanged' : 'configured';
+            const body = JSON.parse(JSON.stringify(toStoredBody(resource)));
+            const outcome: PutOutcome = !current ? 'created' : isDeepStrictEqual(current.body, body) ? 'unchanged' : 'configured';
             results.push({ kind: resource.kind, name: resource.metadata.name, outcome, resourceVersion: String(current?.resourceVersion ?? 0) });
             continue;
           }
@@ -220,11 +223,9 @@ export class ResourceService {
         const after = validateResources(all.filter((r) => !(r.kind === kind && r.metadata.name === name)));
         const broken = after.filter((p) => p.severity === 'error' && !before.has(formatProblem(p)));
         if (broken.length > 0) {
-          return fail<{ kind: ResourceKind; name: string }>(
-            'in_use',
-            `${kind} "${name}" is still referenced by ${broken.length === 1 ? 'one resource' : `${broken.length} resources`}; change or delete them first`,
-            broken,
-          );
+          const referrers = [...new Set(broken.map((p) => `${p.kind} "${p.name}"`))];
+          const named = referrers.length > 3 ? `${referrers.slice(0, 3).join(', ')} and ${referrers.length - 3} more` : referrers.join(', ');
+          return fail<{ kind: ResourceKind; name: string }>('in_use', `${kind} "${name}" is still referenced by ${named}; change or delete them first`, broken);
         }
         await tx.resources.delete(kind, name, expectedVersion);
         return ok({ kind, name });
