@@ -17,6 +17,8 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
+    // Component tests only; the browser tests in e2e/ run under node:test against a real server.
+    include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['./src/test/setup.ts'],
     reporters: ['default', './plain-reporter.ts'],
   },
