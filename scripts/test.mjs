@@ -54,6 +54,11 @@ if (nodeFiles.length > 0) {
   totals.passed += node.passed;
   totals.failed += node.failed;
   totals.skipped += node.skipped;
+  if (code !== 0 && node.failed === 0) {
+    // A file that failed to load runs no test, yet the run failed: count it as a failure.
+    console.log('node:test: the run failed outside any test (a file did not load?)');
+    totals.failed += 1;
+  }
   if (code !== 0 || node.failed > 0 || node.passed === 0) exit = 1;
   rmSync(dir, { recursive: true, force: true });
 }
@@ -64,13 +69,18 @@ if (only.length === 0 || only.some((o) => o.includes('web'))) {
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
   const m = /vitest: (\d+) passed, (\d+) failed, (\d+) skipped/.exec(output);
-  if (!m) exit = 1;
-  else {
+  if (m) {
     totals.passed += Number(m[1]);
     totals.failed += Number(m[2]);
     totals.skipped += Number(m[3]);
   }
-  if (code !== 0) exit = 1;
+  if (code !== 0 || !m) {
+    exit = 1;
+    if (!m || Number(m[2]) === 0) {
+      console.log('vitest: the run failed outside any test (a file did not load?)');
+      totals.failed += 1;
+    }
+  }
 }
 
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
