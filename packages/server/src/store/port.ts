@@ -113,13 +113,77 @@ export interface TokenRepo {
   touch(id: string, at: string): Promise<void>;
 }
 
+/** How a stored Git credential authenticates (see the Git port's `GitCredentials`). */
+export type CredentialType = 'token' | 'basic' | 'ssh';
+
+/**
+ * Git credentials as stored. The store never sees a secret in clear: `encrypted` is made and read
+ * by the service that owns the key (a `SecretBox`); everything else is plain metadata.
+ */
+export interface StoredCredential {
+  /** Unique, chosen by the caller. */
+  id: string;
+  /** Unique, human-readable. */
+  name: string;
+  /**
+   * The repository URLs it applies to: those starting with this text at a boundary (see
+   * `CredentialRepo.findForUrl`), e.g. `https://git.example/org/` or `git@git.example:`.
+   */
+  urlPrefix: string;
+  type: CredentialType;
+  /** The secret part (token, password or private key and known hosts), as ciphertext. */
+  encrypted: string;
+  /** ISO-8601 time of creation, as given by the caller. */
+  createdAt: string;
+  /** ISO-8601 time of the last update, as given by the caller; equal to `createdAt` until then. */
+  updatedAt: string;
+}
+
+/** What `CredentialRepo.create` did: stored it, or nothing because its id or name is taken. */
+export type CreateCredentialOutcome = 'created' | 'duplicate-id' | 'duplicate-name';
+
+/** A change to a stored credential; absent fields keep their value. */
+export interface CredentialChange {
+  urlPrefix?: string;
+  type?: CredentialType;
+  encrypted?: string;
+  /** ISO-8601 time of the change. */
+  updatedAt: string;
+}
+
+/** Git credentials (ciphertext and metadata). */
+export interface CredentialRepo {
+  /** Stores a new credential, unless its id or name is taken (then nothing is written). */
+  create(credential: StoredCredential): Promise<CreateCredentialOutcome>;
+  /** The credential with this id, or `undefined`. */
+  get(id: string): Promise<StoredCredential | undefined>;
+  /** The credential with this name, or `undefined`. */
+  getByName(name: string): Promise<StoredCredential | undefined>;
+  /** All credentials, ordered by name (Unicode code point). */
+  list(): Promise<StoredCredential[]>;
+  /** Changes a credential and returns it as stored, or `undefined` when there is none. */
+  update(id: string, change: CredentialChange): Promise<StoredCredential | undefined>;
+  /** Deletes the credential; `false` when there is none. */
+  delete(id: string): Promise<boolean>;
+  /**
+   * The credential for a repository URL: among those whose `urlPrefix` the URL starts with, the
+   * longest one (ties: the first by name). The match must end at a boundary, so that
+   * `https://git.example` never matches `https://git.example.evil/…`: the prefix is the whole URL,
+   * or ends with `/`, or is followed by `/` in the URL (or, for scp-like `user@host:path`
+   * addresses, ends with or is followed by `:`). Comparison is exact (case-sensitive); callers
+   * normalise URLs first.
+   */
+  findForUrl(url: string): Promise<StoredCredential | undefined>;
+}
+
 /** The repositories as seen from inside a transaction. */
 export interface StoreTransaction {
   resources: ResourceWriter;
   tokens: TokenRepo;
+  credentials: CredentialRepo;
 }
 
-/** The server's database: resources and tokens, with transactions. */
+/** The server's database: resources, tokens and Git credentials, with transactions. */
 export interface Store extends StoreTransaction {
   readonly dialect: StoreDialect;
   /**

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { StoreConflictError, StoreDuplicateError } from '../../store/errors.ts';
-import type { PutResource, Store, StoredResource, StoredToken } from '../../store/port.ts';
+import type { PutResource, Store, StoredCredential, StoredResource, StoredToken } from '../../store/port.ts';
 import { openStore, SQLITE_FILE_NAME } from './open.ts';
 import { redactDatabaseUrl } from './postgres/url.ts';
 
@@ -50,6 +50,19 @@ function token(over: Partial<StoredToken> = {}): StoredToken {
   };
 }
 
+function credential(over: Partial<StoredCredential> = {}): StoredCredential {
+  return {
+    id: 'cred-1',
+    name: 'org-token',
+    urlPrefix: 'https://git.example/org/',
+    type: 'token',
+    encrypted: 'v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==',
+    createdAt: T1,
+    updatedAt: T1,
+    ...over,
+  };
+}
+
 function storeSuite(harness: Harness): void {
   let store: Store;
 
@@ -60,6 +73,7 @@ function storeSuite(harness: Harness): void {
     // Empty through the port itself, so the suite knows nothing of the tables.
     for (const r of await store.resources.list()) await store.resources.delete(r.kind, r.name);
     for (const t of await store.tokens.list()) await store.tokens.delete(t.id);
+    for (const c of await store.credentials.list()) await store.credentials.delete(c.id);
   });
   afterEach(() => store.close());
 
@@ -356,6 +370,82 @@ function storeSuite(harness: Harness): void {
       return tx.tokens.count();
     });
     assert.equal(count, 2);
+  });
+
+  it('keeps credentials: create, get, getByName, list, update, delete', async () => {
+    const org = credential();
+    const ssh = credential({ id: 'cred-2', name: 'deploy-key', urlPrefix: 'git@git.example:', type: 'ssh', encrypted: 'v1:c3No' });
+    assert.equal(await store.credentials.create(org), 'created');
+    assert.equal(await store.credentials.create(ssh), 'created');
+    assert.deepEqual(await store.credentials.get('cred-1'), org);
+    assert.deepEqual(await store.credentials.getByName('deploy-key'), ssh);
+    assert.equal(await store.credentials.get('nope'), undefined);
+    assert.equal(await store.credentials.getByName('nope'), undefined);
+    assert.deepEqual(await store.credentials.list(), [ssh, org]);
+
+    const updated = await store.credentials.update('cred-1', { encrypted: 'v1:bmV3', updatedAt: T2 });
+    assert.deepEqual(updated, { ...org, encrypted: 'v1:bmV3', updatedAt: T2 });
+    const moved = await store.credentials.update('cred-1', { urlPrefix: 'https://git.example/', type: 'basic', updatedAt: T3 });
+    assert.deepEqual(moved, { ...org, encrypted: 'v1:bmV3', urlPrefix: 'https://git.example/', type: 'basic', updatedAt: T3 });
+    assert.deepEqual(await store.credentials.get('cred-1'), moved);
+    assert.equal(await store.credentials.update('nope', { updatedAt: T3 }), undefined);
+
+    assert.equal(await store.credentials.delete('cred-1'), true);
+    assert.equal(await store.credentials.delete('cred-1'), false);
+    assert.deepEqual(await store.credentials.list(), [ssh]);
+  });
+
+  it('refuses a credential whose id or name is taken, writes nothing, and leaves a transaction usable', async () => {
+    await store.credentials.create(credential());
+    assert.equal(await store.credentials.create(credential({ id: 'cred-9' })), 'duplicate-name');
+    assert.equal(await store.credentials.create(credential({ name: 'other' })), 'duplicate-id');
+    assert.deepEqual(await store.credentials.list(), [credential()]);
+    const names = await store.transaction(async (tx) => {
+      assert.equal(await tx.credentials.create(credential({ id: 'cred-9' })), 'duplicate-name');
+      assert.equal(await tx.credentials.create(credential({ id: 'cred-9', name: 'other' })), 'created');
+      return (await tx.credentials.list()).map((c) => c.name);
+    });
+    assert.deepEqual(names, ['org-token', 'other']);
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.credentials.create(credential({ id: 'cred-10', name: 'rolled-back' }));
+        await tx.credentials.delete('cred-1');
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.deepEqual((await store.credentials.list()).map((c) => c.name), ['org-token', 'other']);
+  });
+
+  it('finds the credential for a URL: the longest prefix that ends at a boundary', async () => {
+    const make = (id: string, urlPrefix: string, name = id) => store.credentials.create(credential({ id, name, urlPrefix }));
+    await make('host', 'https://git.example');
+    await make('org', 'https://git.example/org/');
+    await make('team', 'https://git.example/org/team');
+    await make('scp', 'git@git.example:');
+    await make('scp-org', 'git@git.example:org');
+    await make('b-same', 'https://same.example/', 'b-same');
+    await make('a-same', 'https://same.example/', 'a-same');
+    const found = async (url: string) => (await store.credentials.findForUrl(url))?.id;
+
+    assert.equal(await found('https://git.example/org/team/app.git'), 'team');
+    assert.equal(await found('https://git.example/org/team'), 'team');
+    assert.equal(await found('https://git.example/org/teamwork/app.git'), 'org', 'team is not a prefix of teamwork');
+    assert.equal(await found('https://git.example/org/app.git'), 'org');
+    assert.equal(await found('https://git.example/other/app.git'), 'host');
+    assert.equal(await found('https://git.example.evil.invalid/org/app.git'), undefined, 'never another host');
+    assert.equal(await found('https://git.example:8443/org/app.git'), undefined, 'nor another port');
+    assert.equal(await found('http://git.example/org/app.git'), undefined);
+    assert.equal(await found('git@git.example:org/app.git'), 'scp-org');
+    assert.equal(await found('git@git.example:other/app.git'), 'scp');
+    assert.equal(await found('git@git.example:organisation/app.git'), 'scp');
+    assert.equal(await found('https://same.example/x.git'), 'a-same', 'a tie goes to the first by name');
+    assert.equal(await found('https://nothing.example/x.git'), undefined);
+    // Text that LIKE would treat as wildcards is compared literally.
+    await make('pct', 'https://w.example/a_%/');
+    assert.equal(await found('https://w.example/a_%/x.git'), 'pct');
+    assert.equal(await found('https://w.example/ab%/x.git'), undefined);
+    assert.equal(await found('https://w.example/a_xyz/x.git'), undefined);
   });
 
   it('round-trips JSON bodies: nesting, unicode and numbers', async () => {

@@ -1,6 +1,7 @@
 import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { resourcesAndTokens } from './migrations/0001_resources_and_tokens.ts';
+import { credentials } from './migrations/0002_credentials.ts';
 
 /**
  * Every migration, by name, applied in name order. Append new steps with the next number; never
@@ -8,6 +9,7 @@ import { resourcesAndTokens } from './migrations/0001_resources_and_tokens.ts';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_resources_and_tokens': resourcesAndTokens,
+  '0002_credentials': credentials,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

@@ -27,7 +27,21 @@ export interface TokensTable {
   last_used_at: string | null;
 }
 
+/** One row per Git credential; id and name are each unique. Only the secret's ciphertext is stored. */
+export interface CredentialsTable {
+  id: string;
+  name: string;
+  url_prefix: string;
+  /** A `CredentialType`; checked when read. */
+  type: string;
+  /** The secret part, encrypted by the caller (`v1:…`). */
+  encrypted: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   resources: ResourcesTable;
   tokens: TokensTable;
+  credentials: CredentialsTable;
 }

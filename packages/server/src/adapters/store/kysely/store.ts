@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Store, StoreDialect, StoreTransaction } from '../../../store/port.ts';
+import { KyselyCredentials } from './credentials.ts';
 import { KyselyResources } from './resources.ts';
 import type { Database } from './schema.ts';
 import { KyselyTokens } from './tokens.ts';
@@ -19,5 +20,9 @@ export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect): 
 }
 
 function repositories(db: Kysely<Database>, dialect: StoreDialect): StoreTransaction {
-  return { resources: new KyselyResources(db, dialect), tokens: new KyselyTokens(db, dialect) };
+  return {
+    resources: new KyselyResources(db, dialect),
+    tokens: new KyselyTokens(db, dialect),
+    credentials: new KyselyCredentials(db, dialect),
+  };
 }

@@ -1,0 +1,484 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitError } from '../../git/errors.ts';
+import type {
+  CommitInfo,
+  FileWrite,
+  GitCredentials,
+  GitRepository,
+  MergeResult,
+  Person,
+  PushResult,
+  TreeEntry,
+} from '../../git/port.ts';
+import { prepareAuth, redact } from './auth.ts';
+import type { CatFileBatch } from './cat-file.ts';
+import { commandError } from './errors.ts';
+import type { Mutex } from './mutex.ts';
+import { branchNameProblem, isObjectId, normaliseFolder, repoPathProblem } from './refs.ts';
+import { runGit } from './run.ts';
+import type { GitResult, GitSpawn } from './run.ts';
+import { MktreeBatch } from './mktree.ts';
+import { parseTree, replaceFiles, TreeClashError } from './tree.ts';
+import type { RawTreeEntry } from './tree.ts';
+import type { RepoUrl } from './url.ts';
+
+/** What every repository object opened on one URL shares: the bare cache, its lock and its reader. */
+export interface RepoCache {
+  /** The bare repository's folder. */
+  gitDir: string;
+  url: RepoUrl;
+  mutex: Mutex;
+  catFile: CatFileBatch;
+  /** known_hosts of this repository, for SSH credentials that carry none. */
+  knownHostsFile: string;
+  /** The last fetch of each branch: when it started (on `clock`) and the tip it brought. */
+  fetches: Map<string, { startedAt: number; tip: string }>;
+  /** A counter ordering refresh requests and fetch starts. */
+  clock: { now: number };
+}
+
+export interface RepositorySettings {
+  onSpawn?: ((spawned: GitSpawn) => void) | undefined;
+  networkTimeoutMs: number;
+  localTimeoutMs: number;
+}
+
+/** `findCommitWithTrailers` looks at most this many commits back unless told otherwise. */
+export const DEFAULT_TRAILER_SEARCH_LIMIT = 200;
+
+const COMMIT_FORMAT = '%H%x00%an%x00%ae%x00%aI%x00%B';
+
+interface RunOptions {
+  network?: boolean;
+  input?: Buffer | string;
+  env?: Record<string, string>;
+  /** Exit codes that are not failures. Default [0]. */
+  ok?: readonly number[];
+}
+
+/** One repository through the cache, with one set of credentials. */
+export class CliRepository implements GitRepository {
+  readonly url: string;
+  readonly #cache: RepoCache;
+  readonly #credentials: GitCredentials | undefined;
+  readonly #settings: RepositorySettings;
+
+  constructor(cache: RepoCache, credentials: GitCredentials | undefined, settings: RepositorySettings) {
+    this.url = cache.url.display;
+    this.#cache = cache;
+    this.#credentials = credentials;
+    this.#settings = settings;
+  }
+
+  withLock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#cache.mutex.run(fn);
+  }
+
+  async resolveBranch(branch: string): Promise<string> {
+    this.#checkBranch(branch);
+    const remote = await this.#lsRemote(branch);
+    if (remote === undefined) throw this.#branchNotFound(branch);
+    if ((await this.#tracking(branch)) === remote) return remote;
+    return this.withLock(async () => {
+      const local = await this.#tracking(branch);
+      if (local === remote) return remote;
+      // A commit we made and pushed ourselves is here already, with its history: no fetch needed.
+      if ((await this.#cache.catFile.read(remote))?.type === 'commit') {
+        await this.#run('update-ref', ['update-ref', '-m', 'stagecoach: ls-remote', trackingRef(branch), remote]);
+        return remote;
+      }
+      return this.#fetch(branch);
+    });
+  }
+
+  async refreshBranch(branch: string): Promise<string> {
+    this.#checkBranch(branch);
+    const requestedAt = this.#cache.clock.now++;
+    return this.withLock(async () => {
+      // A fetch that started after this request (while it waited for the lock) is as fresh as
+      // one this call would make: writers that lost the same race share one fetch.
+      const last = this.#cache.fetches.get(branch);
+      if (last !== undefined && last.startedAt > requestedAt) return last.tip;
+      return this.#fetch(branch);
+    });
+  }
+
+  async readFile(commit: string, path: string): Promise<string | undefined> {
+    const bytes = await this.readBytes(commit, path);
+    return bytes?.toString('utf8');
+  }
+
+  /** A file's bytes at a commit, or undefined when no file is at that path. */
+  async readBytes(commit: string, path: string): Promise<Buffer | undefined> {
+    this.#checkCommit(commit);
+    this.#checkPath(path);
+    const object = await this.#cache.catFile.read(`${commit}:${path}`);
+    if (object === undefined) {
+      await this.#treeOf(commit); // the commit itself missing is an error, not an absent file
+      return undefined;
+    }
+    return object.type === 'blob' ? object.content : undefined;
+  }
+
+  async listFiles(commit: string, folder: string): Promise<TreeEntry[]> {
+    this.#checkCommit(commit);
+    const { folder: f, problem } = normaliseFolder(folder);
+    if (problem !== undefined) throw new GitError('invalid-path', this.url, `folder ${JSON.stringify(folder)} ${problem}`);
+    await this.#treeOf(commit);
+    const { stdout } = await this.#run('ls-tree', ['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...(f === '' ? [] : [f])]);
+    const entries: TreeEntry[] = [];
+    for (const record of splitNul(stdout)) {
+      const tab = record.indexOf(0x09);
+      const [mode] = record.subarray(0, tab).toString('latin1').split(' ');
+      const path = record.subarray(tab + 1).toString('utf8');
+      if (f !== '' && !path.startsWith(`${f}/`)) continue;
+      entries.push({ path, type: entryType(mode!) });
+    }
+    return entries;
+  }
+
+  async lastChange(commit: string, folder: string): Promise<CommitInfo | undefined> {
+    this.#checkCommit(commit);
+    const { folder: f, problem } = normaliseFolder(folder);
+    if (problem !== undefined) throw new GitError('invalid-path', this.url, `folder ${JSON.stringify(folder)} ${problem}`);
+    await this.#treeOf(commit);
+    const { stdout } = await this.#run('log', ['log', '-1', `--format=${COMMIT_FORMAT}`, commit, '--', ...(f === '' ? [] : [f])]);
+    return stdout.length === 0 ? undefined : parseCommit(stdout);
+  }
+
+  async commitInfo(commit: string): Promise<CommitInfo> {
+    this.#checkCommit(commit);
+    await this.#treeOf(commit);
+    const { stdout } = await this.#run('log', ['log', '-1', `--format=${COMMIT_FORMAT}`, commit, '--']);
+    return parseCommit(stdout);
+  }
+
+  async commitFiles(input: { parent: string; files: FileWrite[]; message: string; author: Person; date: Date }): Promise<string> {
+    const { parent, files, message, author, date } = input;
+    this.#checkCommit(parent);
+    for (const file of files) this.#checkPath(file.path);
+    const root = await this.#treeOf(parent);
+    const blobs = await this.#writeBlobs(files.map((f) => Buffer.from(f.content, 'utf8')));
+    const hashBytes = root.length / 2;
+    let tree: string;
+    const mktree = new MktreeBatch({ gitDir: this.#cache.gitDir, url: this.url, ...(this.#settings.onSpawn ? { onSpawn: this.#settings.onSpawn } : {}) });
+    try {
+      tree = await replaceFiles(
+        root,
+        files.map((f, i) => ({ path: f.path, sha: blobs[i]! })),
+        {
+          readTree: async (sha) => {
+            const object = await this.#cache.catFile.read(sha);
+            if (object?.type !== 'tree') throw new GitError('command-failed', this.url, `tree ${sha} is missing from the cache`);
+            return parseTree(object.content, hashBytes);
+          },
+          writeTree: (entries: RawTreeEntry[]) => mktree.write(entries),
+        },
+      );
+    } catch (error) {
+      if (error instanceof TreeClashError) throw new GitError('invalid-path', this.url, `cannot write file: ${error.message}`);
+      throw error;
+    } finally {
+      await mktree.close();
+    }
+    return this.#commitTree(tree, [parent], message, author, date);
+  }
+
+  async push(commit: string, branch: string, options: { expectedOld?: string; create?: boolean } = {}): Promise<PushResult> {
+    this.#checkCommit(commit);
+    this.#checkBranch(branch);
+    const { expectedOld, create = false } = options;
+    if (expectedOld !== undefined) this.#checkCommit(expectedOld);
+    const ref = `refs/heads/${branch}`;
+    const lease =
+      expectedOld !== undefined ? [`--force-with-lease=${ref}:${expectedOld}`] : create ? [`--force-with-lease=${ref}:`] : [];
+    return this.withLock(async () => {
+      if (expectedOld !== undefined && expectedOld !== commit) {
+        // The remote-tracking ref holds the newest tip this cache has seen (fetches and our own
+        // pushes move it). When it differs, the lease would almost surely fail: answer without a
+        // round trip. Should the branch have gone back to expectedOld, the caller's refresh
+        // brings the ref there and the next push goes through.
+        const seen = await this.#tracking(branch);
+        if (seen !== undefined && seen !== expectedOld && seen !== commit) {
+          return { ok: false, reason: 'rejected', message: `[rejected] (stale info: branch "${branch}" was last seen at ${seen}, not ${expectedOld})` };
+        }
+      }
+      const result = await this.#run('push', ['push', '--porcelain', '--no-verify', ...lease, 'origin', `${commit}:${ref}`], {
+        network: true,
+        ok: [0, 1],
+      });
+      const line = porcelainLine(result.stdout, ref);
+      if (line?.flag === '!') return { ok: false, reason: 'rejected', message: line.summary };
+      if (result.code !== 0 || line === undefined) throw this.#error('push', result, true);
+      await this.#run('update-ref', ['update-ref', '-m', 'stagecoach: push', trackingRef(branch), commit]);
+      return { ok: true };
+    });
+  }
+
+  async findCommitWithTrailers(from: string, trailers: Record<string, string>, limit = DEFAULT_TRAILER_SEARCH_LIMIT): Promise<string | undefined> {
+    this.#checkCommit(from);
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    const wanted = Object.entries(trailers);
+    await this.#treeOf(from);
+    const { stdout } = await this.#run('log', ['log', '--format=%H%x00%(trailers:unfold,only)%x00', '-n', String(limit), from, '--']);
+    const fields = stdout.toString('utf8').split('\0');
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const sha = fields[i]!.trim();
+      const found = parseTrailers(fields[i + 1]!);
+      if (wanted.every(([key, value]) => found.some(([k, v]) => k === key && v === value))) return sha;
+    }
+    return undefined;
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    this.#checkCommit(ancestor);
+    this.#checkCommit(descendant);
+    await Promise.all([this.#treeOf(ancestor), this.#treeOf(descendant)]);
+    const result = await this.#run('merge-base', ['merge-base', '--is-ancestor', ancestor, descendant], { ok: [0, 1] });
+    return result.code === 0;
+  }
+
+  async merge(input: { base: string; head: string; message: string; author: Person; date: Date }): Promise<MergeResult> {
+    const { base, head, message, author, date } = input;
+    this.#checkCommit(base);
+    this.#checkCommit(head);
+    await Promise.all([this.#treeOf(base), this.#treeOf(head)]);
+    return this.withLock(async () => {
+      const result = await this.#run('merge-tree', ['merge-tree', '--write-tree', '--no-messages', '--name-only', '-z', base, head], {
+        ok: [0, 1],
+      });
+      const [tree, ...rest] = splitNul(result.stdout).map((b) => b.toString('utf8'));
+      if (result.code === 1) return { ok: false, reason: 'conflict', files: [...new Set(rest)] };
+      if (tree === undefined || !isObjectId(tree)) throw new GitError('command-failed', this.url, 'merge-tree gave no tree');
+      return { ok: true, sha: await this.#commitTree(tree, [base, head], message, author, date) };
+    });
+  }
+
+  async deleteBranch(branch: string): Promise<void> {
+    this.#checkBranch(branch);
+    const ref = `refs/heads/${branch}`;
+    await this.withLock(async () => {
+      const result = await this.#run('push', ['push', '--porcelain', '--no-verify', 'origin', `:${ref}`], { network: true, ok: [0, 1] });
+      const line = porcelainLine(result.stdout, ref);
+      // Already gone counts as deleted, so a retry after a crash succeeds.
+      const gone = /remote ref does not exist/.test(result.stderr);
+      if (!gone && (result.code !== 0 || line === undefined || line.flag === '!')) {
+        if (line?.flag === '!') throw new GitError('command-failed', this.url, `deleting branch "${branch}" was refused: ${line.summary}`);
+        throw this.#error('push', result, true);
+      }
+      await this.#run('update-ref', ['update-ref', '-d', trackingRef(branch)]);
+    });
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  async #lsRemote(branch: string): Promise<string | undefined> {
+    const ref = `refs/heads/${branch}`;
+    const { stdout } = await this.#run('ls-remote', ['ls-remote', 'origin', ref], { network: true });
+    for (const line of stdout.toString('utf8').split('\n')) {
+      const [sha, name] = line.split('\t');
+      if (name === ref && sha !== undefined && isObjectId(sha)) return sha;
+    }
+    return undefined;
+  }
+
+  async #tracking(branch: string): Promise<string | undefined> {
+    const object = await this.#cache.catFile.read(trackingRef(branch));
+    return object?.type === 'commit' ? object.sha : undefined;
+  }
+
+  /** Fetches one branch into its remote-tracking ref; must run under the lock. */
+  async #fetch(branch: string): Promise<string> {
+    const ref = `refs/heads/${branch}`;
+    const startedAt = this.#cache.clock.now++;
+    const result = await this.#run(
+      'fetch',
+      ['fetch', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--quiet', 'origin', `+${ref}:${trackingRef(branch)}`],
+      { network: true, ok: [0, 1, 128] },
+    );
+    if (result.code !== 0) {
+      const error = this.#error('fetch', result, true);
+      if (error.code === 'branch-not-found') throw this.#branchNotFound(branch);
+      throw error;
+    }
+    const tip = await this.#tracking(branch);
+    if (tip === undefined) throw this.#branchNotFound(branch);
+    this.#cache.fetches.set(branch, { startedAt, tip });
+    return tip;
+  }
+
+  async #treeOf(commit: string): Promise<string> {
+    const object = await this.#cache.catFile.read(`${commit}^{tree}`);
+    if (object?.type !== 'tree') {
+      throw new GitError('invalid-ref', this.url, `commit ${commit} is not in the cache (resolve or fetch its branch first)`);
+    }
+    return object.sha;
+  }
+
+  async #writeBlobs(contents: Buffer[]): Promise<string[]> {
+    if (contents.length === 0) return [];
+    if (contents.length === 1) {
+      const { stdout } = await this.#run('hash-object', ['hash-object', '-w', '--no-filters', '--stdin'], { input: contents[0]! });
+      return [stdout.toString('latin1').trim()];
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'stagecoach-blobs-'));
+    try {
+      const paths = await Promise.all(
+        contents.map(async (content, i) => {
+          const path = join(dir, String(i));
+          await writeFile(path, content);
+          return path;
+        }),
+      );
+      const { stdout } = await this.#run('hash-object', ['hash-object', '-w', '--no-filters', '--stdin-paths'], {
+        input: `${paths.join('\n')}\n`,
+      });
+      const shas = stdout.toString('latin1').trim().split('\n');
+      if (shas.length !== contents.length || !shas.every(isObjectId)) {
+        throw new GitError('command-failed', this.url, 'hash-object returned an unexpected answer');
+      }
+      return shas;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async #commitTree(tree: string, parents: string[], message: string, author: Person, date: Date): Promise<string> {
+    const when = `${Math.floor(date.getTime() / 1000)} +0000`;
+    const { stdout } = await this.#run('commit-tree', ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], {
+      input: message.endsWith('\n') ? message : `${message}\n`,
+      env: {
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_AUTHOR_DATE: when,
+        GIT_COMMITTER_NAME: author.name,
+        GIT_COMMITTER_EMAIL: author.email,
+        GIT_COMMITTER_DATE: when,
+      },
+    });
+    return stdout.toString('latin1').trim();
+  }
+
+  async #run(operation: string, args: string[], options: RunOptions = {}): Promise<GitResult> {
+    const { network = false, input, ok = [0] } = options;
+    const auth = network
+      ? await prepareAuth(this.#cache.url, this.#credentials, { knownHostsFile: this.#cache.knownHostsFile })
+      : undefined;
+    let result: GitResult;
+    try {
+      result = await runGit(args, {
+        env: { ...options.env, ...auth?.env, GIT_DIR: this.#cache.gitDir },
+        timeoutMs: network ? this.#settings.networkTimeoutMs : this.#settings.localTimeoutMs,
+        ...(input !== undefined ? { input } : {}),
+        ...(this.#settings.onSpawn ? { onSpawn: this.#settings.onSpawn } : {}),
+      });
+    } finally {
+      await auth?.cleanup();
+    }
+    if (result.timedOut || result.code === null || !ok.includes(result.code)) {
+      throw commandError(this.url, operation, result, auth?.secrets ?? [], network);
+    }
+    // Callers that accept several codes may still need to explain a failure; keep secrets out of it.
+    if (auth !== undefined && auth.secrets.length > 0) result = { ...result, stderr: redact(result.stderr, auth.secrets) };
+    return result;
+  }
+
+  #error(operation: string, result: GitResult, network: boolean): GitError {
+    return commandError(this.url, operation, result, this.#secretsOf(), network);
+  }
+
+  #secretsOf(): string[] {
+    const c = this.#credentials;
+    if (c === undefined) return this.#cache.url.embedded ? [this.#cache.url.embedded.password] : [];
+    switch (c.type) {
+      case 'token':
+        return [c.token];
+      case 'basic':
+        return [c.password];
+      case 'ssh':
+        return [c.privateKey];
+    }
+  }
+
+  #branchNotFound(branch: string): GitError {
+    return new GitError('branch-not-found', this.url, `branch "${branch}" does not exist on the remote`);
+  }
+
+  #checkBranch(branch: string): void {
+    const problem = branchNameProblem(branch);
+    if (problem !== undefined) throw new GitError('invalid-ref', this.url, `branch name ${JSON.stringify(branch)} ${problem}`);
+  }
+
+  #checkCommit(commit: string): void {
+    if (!isObjectId(commit)) throw new GitError('invalid-ref', this.url, `${JSON.stringify(commit)} is not a full commit id`);
+  }
+
+  #checkPath(path: string): void {
+    const problem = repoPathProblem(path);
+    if (problem !== undefined) throw new GitError('invalid-path', this.url, `path ${JSON.stringify(path)} ${problem}`);
+  }
+}
+
+function trackingRef(branch: string): string {
+  return `refs/remotes/origin/${branch}`;
+}
+
+function splitNul(buf: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  for (;;) {
+    const nul = buf.indexOf(0, start);
+    if (nul < 0) break;
+    if (nul > start) out.push(buf.subarray(start, nul));
+    start = nul + 1;
+  }
+  if (start < buf.length && buf.subarray(start).toString('latin1').trim() !== '') out.push(buf.subarray(start));
+  return out;
+}
+
+function entryType(mode: string): TreeEntry['type'] {
+  switch (mode) {
+    case '100755':
+      return 'executable';
+    case '120000':
+      return 'symlink';
+    case '160000':
+      return 'submodule';
+    default:
+      return 'file';
+  }
+}
+
+function parseCommit(stdout: Buffer): CommitInfo {
+  const [sha, name, email, date, ...message] = stdout.toString('utf8').split('\0');
+  return {
+    sha: sha!.trim(),
+    author: { name: name!, email: email!, date: date! },
+    // Trailing newlines (the message's own and the log terminator's) are not part of the message.
+    message: message.join('\0').replace(/\n+$/, ''),
+  };
+}
+
+/** `Key: value` lines of `%(trailers:unfold,only)`. */
+function parseTrailers(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    out.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  }
+  return out;
+}
+
+/** The `git push --porcelain` line for `ref`: its flag (`!` rejected, ` ` `+` `*` `-` `=` done) and summary. */
+function porcelainLine(stdout: Buffer, ref: string): { flag: string; summary: string } | undefined {
+  for (const line of stdout.toString('utf8').split('\n')) {
+    const parts = line.split('\t');
+    if (parts.length < 3) continue;
+    const [flag, refs, summary] = parts;
+    if (refs!.endsWith(`:${ref}`)) return { flag: flag!, summary: [summary, ...parts.slice(3)].join(' ').trim() };
+  }
+  return undefined;
+}
