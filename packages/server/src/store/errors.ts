@@ -1,3 +1,5 @@
+import type { PullRequestStatus } from './port.ts';
+
 /** Stable codes of the errors the store throws on purpose; the edges map them (HTTP status, exit code). */
 export type StoreErrorCode = 'conflict' | 'duplicate' | 'invalid_config';
 
@@ -66,5 +68,24 @@ export class StoreConfigError extends StoreError {
   constructor(setting: string, message: string) {
     super(`${setting}: ${message}`);
     this.setting = setting;
+  }
+}
+
+/**
+ * A pull request could not change because it is no longer open: it was merged or closed, perhaps
+ * by a concurrent writer. Nothing was written. Final states never change, so retrying cannot succeed.
+ */
+export class StorePullRequestStateError extends StoreError {
+  readonly code = 'conflict';
+  override readonly name = 'StorePullRequestStateError';
+  /** The pull request's id. */
+  readonly id: string;
+  /** Its stored state, `merged` or `closed`. */
+  readonly state: PullRequestStatus;
+
+  constructor(id: string, state: PullRequestStatus) {
+    super(`pull request "${id}" is ${state}; only an open one can change`);
+    this.id = id;
+    this.state = state;
   }
 }

@@ -176,14 +176,73 @@ export interface CredentialRepo {
   findForUrl(url: string): Promise<StoredCredential | undefined>;
 }
 
+/** The state of a local pull request. Only `open` ever changes; `merged` and `closed` are final. */
+export type PullRequestStatus = 'open' | 'merged' | 'closed';
+
+/** A pull request of the local provider: a branch waiting to be merged into another. */
+export interface StoredPullRequest {
+  /** Unique, chosen by the caller. */
+  id: string;
+  /** The repository, as the caller normalised it; compared exactly. */
+  repoURL: string;
+  /** The branch to merge into, e.g. `main`. */
+  base: string;
+  /** The branch to merge. */
+  head: string;
+  title: string;
+  body: string;
+  state: PullRequestStatus;
+  /** Set once merged. */
+  mergeCommit?: string;
+  /** ISO-8601 time of creation, as given by the caller. */
+  createdAt: string;
+  /** ISO-8601 time of the last change of state, as given by the caller; equal to `createdAt` until then. */
+  updatedAt: string;
+}
+
+/** A change of state of an open pull request. */
+export interface PullRequestChange {
+  state: PullRequestStatus;
+  /** The merge commit, when merged; absent: none is recorded. */
+  mergeCommit?: string;
+  /** ISO-8601 time of the change. */
+  updatedAt: string;
+}
+
+/** The pull requests of the local provider. They are never deleted: merged and closed ones are history. */
+export interface PullRequestRepo {
+  /** Stores a new pull request. Its id must be new: a taken id fails with the database's own error. */
+  create(pr: StoredPullRequest): Promise<void>;
+  /** The pull request with this id, or `undefined`. */
+  get(id: string): Promise<StoredPullRequest | undefined>;
+  /**
+   * The open pull request for this repository, base and head, if any (the oldest, should there be
+   * several). Merged and closed ones are never returned. Comparison is exact.
+   */
+  findOpen(repoURL: string, base: string, head: string): Promise<StoredPullRequest | undefined>;
+  /**
+   * Newest first (createdAt desc, then id desc, by Unicode code point); optionally only one state.
+   * All of them when `filter.state` is absent.
+   */
+  list(filter?: { state?: PullRequestStatus }): Promise<StoredPullRequest[]>;
+  /**
+   * Changes the state (and `mergeCommit`, which is replaced by the one given or removed) and
+   * returns the pull request as stored. Compare-and-set: only an `open` one may change, so of two
+   * concurrent merges exactly one wins. Throws `StorePullRequestStateError` (code `conflict`) when
+   * it is merged or closed, and a plain `Error` when there is no such id; nothing is written then.
+   */
+  update(id: string, change: PullRequestChange): Promise<StoredPullRequest>;
+}
+
 /** The repositories as seen from inside a transaction. */
 export interface StoreTransaction {
   resources: ResourceWriter;
   tokens: TokenRepo;
   credentials: CredentialRepo;
+  pullRequests: PullRequestRepo;
 }
 
-/** The server's database: resources, tokens and Git credentials, with transactions. */
+/** The server's database: resources, tokens, Git credentials and local pull requests, with transactions. */
 export interface Store extends StoreTransaction {
   readonly dialect: StoreDialect;
   /**

@@ -5,8 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
-import { StoreConflictError, StoreDuplicateError } from '../../store/errors.ts';
-import type { PutResource, Store, StoredCredential, StoredResource, StoredToken } from '../../store/port.ts';
+import { StoreConflictError, StoreDuplicateError, StorePullRequestStateError } from '../../store/errors.ts';
+import type {
+  PutResource,
+  Store,
+  StoredCredential,
+  StoredPullRequest,
+  StoredResource,
+  StoredToken,
+} from '../../store/port.ts';
 import { openStore, SQLITE_FILE_NAME } from './open.ts';
 import { redactDatabaseUrl } from './postgres/url.ts';
 
@@ -65,10 +72,30 @@ function credential(over: Partial<StoredCredential> = {}): StoredCredential {
 
 function storeSuite(harness: Harness): void {
   let store: Store;
+  // Pull requests are never deleted, so each test keeps to its own repositories and ids.
+  let run = 0;
+  /** A repository URL of this test only. */
+  const repo = (name = 'app') => `https://git.example/run-${run}/${name}.git`;
+  const prId = (n: string) => `pr-${run}-${n}`;
+  /** Only this test's pull requests, in the order given. */
+  const mine = (prs: StoredPullRequest[]) => prs.filter((pr) => pr.repoURL.startsWith(`https://git.example/run-${run}/`));
+  const pullRequest = (over: Partial<StoredPullRequest> = {}): StoredPullRequest => ({
+    id: prId('1'),
+    repoURL: repo(),
+    base: 'main',
+    head: 'stagecoach/shop/qa',
+    title: 'Promote shop to qa',
+    body: 'image.tag: 1.4.0 → 1.5.0',
+    state: 'open',
+    createdAt: T1,
+    updatedAt: T1,
+    ...over,
+  });
 
   before(() => harness.setUp());
   after(() => harness.tearDown());
   beforeEach(async () => {
+    run += 1;
     store = await harness.open();
     // Empty through the port itself, so the suite knows nothing of the tables.
     for (const r of await store.resources.list()) await store.resources.delete(r.kind, r.name);
@@ -446,6 +473,197 @@ function storeSuite(harness: Harness): void {
     assert.equal(await found('https://w.example/a_%/x.git'), 'pct');
     assert.equal(await found('https://w.example/ab%/x.git'), undefined);
     assert.equal(await found('https://w.example/a_xyz/x.git'), undefined);
+  });
+
+  it('keeps pull requests: create and get, with and without a merge commit', async () => {
+    const open = pullRequest();
+    const merged = pullRequest({ id: prId('2'), head: 'stagecoach/shop/prod', state: 'merged', mergeCommit: 'a'.repeat(40), updatedAt: T2 });
+    await store.pullRequests.create(open);
+    await store.pullRequests.create(merged);
+    assert.deepEqual(await store.pullRequests.get(open.id), open);
+    assert.ok(!('mergeCommit' in (await store.pullRequests.get(open.id))!), 'no mergeCommit key while there is none');
+    assert.deepEqual(await store.pullRequests.get(merged.id), merged);
+    assert.equal(await store.pullRequests.get(prId('nope')), undefined);
+  });
+
+  it('finds the open pull request for a repository, base and head, never a merged or closed one', async () => {
+    const head = 'stagecoach/shop/qa';
+    await store.pullRequests.create(pullRequest({ id: prId('merged'), state: 'merged', mergeCommit: 'b'.repeat(40) }));
+    await store.pullRequests.create(pullRequest({ id: prId('closed'), state: 'closed' }));
+    assert.equal(await store.pullRequests.findOpen(repo(), 'main', head), undefined);
+
+    const open = pullRequest({ id: prId('open'), createdAt: T2, updatedAt: T2 });
+    await store.pullRequests.create(open);
+    await store.pullRequests.create(pullRequest({ id: prId('other-base'), base: 'release' }));
+    await store.pullRequests.create(pullRequest({ id: prId('other-head'), head: 'stagecoach/shop/prod' }));
+    await store.pullRequests.create(pullRequest({ id: prId('other-repo'), repoURL: repo('other') }));
+    assert.deepEqual(await store.pullRequests.findOpen(repo(), 'main', head), open);
+    assert.equal((await store.pullRequests.findOpen(repo(), 'release', head))?.id, prId('other-base'));
+    assert.equal((await store.pullRequests.findOpen(repo('other'), 'main', head))?.id, prId('other-repo'));
+    assert.equal(await store.pullRequests.findOpen(repo('none'), 'main', head), undefined);
+    assert.equal(await store.pullRequests.findOpen(repo(), 'main', 'stagecoach/shop'), undefined, 'exact, not a prefix');
+
+    await store.pullRequests.update(open.id, { state: 'merged', mergeCommit: 'c'.repeat(40), updatedAt: T3 });
+    assert.equal(await store.pullRequests.findOpen(repo(), 'main', head), undefined);
+  });
+
+  it('lists pull requests newest first, then by id descending by code point, and filters by state', async () => {
+    // Ids that an `en_US` collation would order otherwise (it ignores the `-` and the case first).
+    const made = [
+      pullRequest({ id: prId('a-c'), createdAt: T2, updatedAt: T2 }),
+      pullRequest({ id: prId('ab'), createdAt: T2, updatedAt: T2, state: 'closed' }),
+      pullRequest({ id: prId('B'), createdAt: T2, updatedAt: T2 }),
+      pullRequest({ id: prId('z'), createdAt: T1, updatedAt: T1, state: 'merged', mergeCommit: 'd'.repeat(40) }),
+      pullRequest({ id: prId('a'), createdAt: T3, updatedAt: T3 }),
+    ];
+    for (const pr of made) await store.pullRequests.create(pr);
+    const ids = (prs: StoredPullRequest[]) => mine(prs).map((pr) => pr.id.slice(prId('').length));
+
+    assert.deepEqual(ids(await store.pullRequests.list()), ['a', 'ab', 'a-c', 'B', 'z']);
+    assert.deepEqual(ids(await store.pullRequests.list({})), ['a', 'ab', 'a-c', 'B', 'z']);
+    assert.deepEqual(ids(await store.pullRequests.list({ state: 'open' })), ['a', 'a-c', 'B']);
+    assert.deepEqual(ids(await store.pullRequests.list({ state: 'merged' })), ['z']);
+    assert.deepEqual(ids(await store.pullRequests.list({ state: 'closed' })), ['ab']);
+    assert.deepEqual(mine(await store.pullRequests.list({ state: 'merged' })), [made[3]]);
+    for (const state of ['open', 'merged', 'closed'] as const) {
+      assert.ok((await store.pullRequests.list({ state })).every((pr) => pr.state === state));
+    }
+  });
+
+  it('merges an open pull request: state, merge commit and time change, the rest is kept', async () => {
+    const open = pullRequest();
+    await store.pullRequests.create(open);
+    const sha = 'e'.repeat(40);
+    const merged = await store.pullRequests.update(open.id, { state: 'merged', mergeCommit: sha, updatedAt: T2 });
+    const expected: StoredPullRequest = { ...open, state: 'merged', mergeCommit: sha, updatedAt: T2 };
+    assert.deepEqual(merged, expected);
+    assert.deepEqual(await store.pullRequests.get(open.id), expected);
+
+    const other = pullRequest({ id: prId('2') });
+    await store.pullRequests.create(other);
+    const closed = await store.pullRequests.update(other.id, { state: 'closed', updatedAt: T3 });
+    assert.deepEqual(closed, { ...other, state: 'closed', updatedAt: T3 });
+    assert.deepEqual(await store.pullRequests.get(other.id), closed);
+  });
+
+  it('refuses to change a merged or closed pull request, and writes nothing', async () => {
+    const merged = pullRequest({ state: 'merged', mergeCommit: 'f'.repeat(40), updatedAt: T2 });
+    const closed = pullRequest({ id: prId('2'), state: 'closed', updatedAt: T2 });
+    await store.pullRequests.create(merged);
+    await store.pullRequests.create(closed);
+    const refused = async (id: string, change: Parameters<Store['pullRequests']['update']>[1]) => {
+      const e = await store.pullRequests.update(id, change).then(() => undefined, (err: unknown) => err);
+      assert.ok(e instanceof StorePullRequestStateError, String(e));
+      return { code: e.code, id: e.id, state: e.state, message: e.message };
+    };
+    assert.deepEqual(await refused(merged.id, { state: 'closed', updatedAt: T3 }), {
+      code: 'conflict',
+      id: merged.id,
+      state: 'merged',
+      message: `pull request "${merged.id}" is merged; only an open one can change`,
+    });
+    assert.deepEqual(await refused(closed.id, { state: 'merged', mergeCommit: '0'.repeat(40), updatedAt: T3 }), {
+      code: 'conflict',
+      id: closed.id,
+      state: 'closed',
+      message: `pull request "${closed.id}" is closed; only an open one can change`,
+    });
+    assert.equal((await refused(closed.id, { state: 'open', updatedAt: T3 })).state, 'closed', 'never reopened');
+    assert.deepEqual(await store.pullRequests.get(merged.id), merged);
+    assert.deepEqual(await store.pullRequests.get(closed.id), closed);
+
+    // Inside a transaction the refusal leaves the transaction usable.
+    const fresh = pullRequest({ id: prId('3') });
+    const changed = await store.transaction(async (tx) => {
+      await assert.rejects(tx.pullRequests.update(merged.id, { state: 'closed', updatedAt: T3 }), StorePullRequestStateError);
+      await tx.pullRequests.create(fresh);
+      return tx.pullRequests.update(fresh.id, { state: 'closed', updatedAt: T3 });
+    });
+    assert.deepEqual(await store.pullRequests.get(fresh.id), changed);
+  });
+
+  it('refuses to change a pull request that does not exist, and creates nothing', async () => {
+    await assert.rejects(store.pullRequests.update(prId('nope'), { state: 'merged', mergeCommit: '1'.repeat(40), updatedAt: T2 }), (e: unknown) => {
+      assert.ok(e instanceof Error && !(e instanceof StorePullRequestStateError));
+      assert.equal(e.message, `pull request "${prId('nope')}" does not exist`);
+      return true;
+    });
+    assert.equal(await store.pullRequests.get(prId('nope')), undefined);
+    assert.deepEqual(mine(await store.pullRequests.list()), []);
+  });
+
+  it('lets exactly one of several concurrent changes of an open pull request win', async () => {
+    const open = pullRequest();
+    await store.pullRequests.create(open);
+    const changes = [
+      { state: 'merged', mergeCommit: '1'.repeat(40), updatedAt: T2 },
+      { state: 'merged', mergeCommit: '2'.repeat(40), updatedAt: T2 },
+      { state: 'closed', updatedAt: T3 },
+      { state: 'merged', mergeCommit: '3'.repeat(40), updatedAt: T3 },
+      { state: 'closed', updatedAt: T2 },
+    ] as const;
+    const settled = await Promise.allSettled(changes.map((c) => store.pullRequests.update(open.id, c)));
+    const won = settled.filter((s) => s.status === 'fulfilled');
+    const lost = settled.filter((s) => s.status === 'rejected');
+    assert.equal(won.length, 1);
+    assert.equal(lost.length, 4);
+    const winner = won[0]!.value;
+    for (const l of lost) {
+      assert.ok(l.reason instanceof StorePullRequestStateError, String(l.reason));
+      assert.equal(l.reason.state, winner.state);
+    }
+    const change = changes[settled.findIndex((s) => s.status === 'fulfilled')]!;
+    assert.deepEqual(winner, { ...open, ...change });
+    assert.deepEqual(await store.pullRequests.get(open.id), winner);
+  });
+
+  it('lets exactly one of concurrent merges in transactions win, with only its side writes', async () => {
+    const open = pullRequest();
+    await store.pullRequests.create(open);
+    const settled = await Promise.allSettled(
+      ['1', '2', '3'].map((n) =>
+        store.transaction(async (tx) => {
+          await tx.pullRequests.create(pullRequest({ id: prId(`side-${n}`), head: `side-${n}` }));
+          return tx.pullRequests.update(open.id, { state: 'merged', mergeCommit: n.repeat(40), updatedAt: T2 });
+        }),
+      ),
+    );
+    const won = settled.filter((s) => s.status === 'fulfilled');
+    assert.equal(won.length, 1);
+    for (const s of settled) if (s.status === 'rejected') assert.ok(s.reason instanceof StorePullRequestStateError, String(s.reason));
+    const n = won[0]!.value.mergeCommit![0];
+    assert.deepEqual(
+      mine(await store.pullRequests.list()).map((pr) => pr.id).sort(),
+      [prId('1'), prId(`side-${n}`)].sort(),
+    );
+    assert.deepEqual(await store.pullRequests.get(open.id), won[0]!.value);
+  });
+
+  it('rolls pull request writes back when a transaction throws, and commits them otherwise', async () => {
+    const open = pullRequest();
+    await store.pullRequests.create(open);
+    const failure = new Error('boom');
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.pullRequests.create(pullRequest({ id: prId('2'), head: 'stagecoach/shop/prod' }));
+        const merged = await tx.pullRequests.update(open.id, { state: 'merged', mergeCommit: '9'.repeat(40), updatedAt: T2 });
+        assert.deepEqual(await tx.pullRequests.get(open.id), merged);
+        assert.equal(await tx.pullRequests.findOpen(repo(), 'main', open.head), undefined);
+        assert.equal(mine(await tx.pullRequests.list({ state: 'open' })).length, 1);
+        throw failure;
+      }),
+      (e: unknown) => e === failure,
+    );
+    assert.deepEqual(await store.pullRequests.get(open.id), open);
+    assert.equal(await store.pullRequests.get(prId('2')), undefined);
+    assert.deepEqual(await store.pullRequests.findOpen(repo(), 'main', open.head), open);
+
+    const closed = await store.transaction(async (tx) => {
+      await tx.pullRequests.create(pullRequest({ id: prId('3'), head: 'stagecoach/shop/prod' }));
+      return tx.pullRequests.update(open.id, { state: 'closed', updatedAt: T3 });
+    });
+    assert.deepEqual(await store.pullRequests.get(open.id), closed);
+    assert.deepEqual(mine(await store.pullRequests.list()).map((pr) => pr.id), [prId('3'), prId('1')]);
   });
 
   it('round-trips JSON bodies: nesting, unicode and numbers', async () => {

@@ -2,6 +2,7 @@ import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { resourcesAndTokens } from './migrations/0001_resources_and_tokens.ts';
 import { credentials } from './migrations/0002_credentials.ts';
+import { pullRequests } from './migrations/0003_pull_requests.ts';
 
 /**
  * Every migration, by name, applied in name order. Append new steps with the next number; never
@@ -10,6 +11,7 @@ import { credentials } from './migrations/0002_credentials.ts';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_resources_and_tokens': resourcesAndTokens,
   '0002_credentials': credentials,
+  '0003_pull_requests': pullRequests,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

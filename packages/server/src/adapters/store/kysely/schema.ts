@@ -40,8 +40,25 @@ export interface CredentialsTable {
   updated_at: string;
 }
 
+/** One row per pull request of the local provider; indexed on (repo_url, head, state) to find the open one. */
+export interface PullRequestsTable {
+  id: string;
+  repo_url: string;
+  base: string;
+  head: string;
+  title: string;
+  body: string;
+  /** A `PullRequestStatus`; checked when read. */
+  state: string;
+  /** Set once merged. */
+  merge_commit: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   resources: ResourcesTable;
   tokens: TokensTable;
   credentials: CredentialsTable;
+  pull_requests: PullRequestsTable;
 }

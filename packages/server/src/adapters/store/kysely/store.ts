@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Store, StoreDialect, StoreTransaction } from '../../../store/port.ts';
 import { KyselyCredentials } from './credentials.ts';
+import { KyselyPullRequests } from './pull-requests.ts';
 import { KyselyResources } from './resources.ts';
 import type { Database } from './schema.ts';
 import { KyselyTokens } from './tokens.ts';
@@ -24,5 +25,6 @@ function repositories(db: Kysely<Database>, dialect: StoreDialect): StoreTransac
     resources: new KyselyResources(db, dialect),
     tokens: new KyselyTokens(db, dialect),
     credentials: new KyselyCredentials(db, dialect),
+    pullRequests: new KyselyPullRequests(db, dialect),
   };
 }
