@@ -5,6 +5,10 @@ import { registerGet } from './commands/get.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerServer } from './commands/server.ts';
 import { registerToken } from './commands/token.ts';
+import { registerPromote } from './commands/promote.ts';
+import { registerVersions } from './commands/versions.ts';
+import { registerPullRequest } from './commands/pr.ts';
+import { registerCredential } from './commands/credential.ts';
 import { makeContext } from './context.ts';
 import { CliError, EXIT } from './errors.ts';
 import { processIo, type Io } from './io.ts';
@@ -26,6 +30,10 @@ export function buildProgram(io: Io) {
   registerDelete(program, ctx);
   registerPolicy(program, ctx);
   registerToken(program, ctx);
+  registerPromote(program, ctx);
+  registerVersions(program, ctx);
+  registerPullRequest(program, ctx);
+  registerCredential(program, ctx);
   return program;
 }
 

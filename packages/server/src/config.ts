@@ -19,6 +19,10 @@ export const ServerConfig = z.strictObject({
   adminToken: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   /** Folder of the built web UI. */
   webDist: z.string().optional(),
+  /** The address people reach the server at, used in links (pull requests, releases). Default: the listening address. */
+  publicUrl: z.string().regex(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' }).optional(),
+  /** Which Git provider opens pull requests for which repository URLs (see docs/git.md); default: local for all. */
+  gitProviders: z.array(z.unknown()).optional(),
 });
 export type ServerConfig = z.output<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;

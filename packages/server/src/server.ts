@@ -4,6 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, type App } from './api/app.ts';
+import { ActionRegistry } from './actions/registry.ts';
+import { commitRunner } from './actions/commit.ts';
+import { noneRunner } from './actions/none.ts';
+import { pullRequestRunner } from './actions/pr.ts';
+import { SecretBox } from './adapters/crypto/index.ts';
+import { createGitCli } from './adapters/git-cli/index.ts';
+import { createRemoteProvider, parseGitProviderSettings, selectProvider, type GitProviderSetting } from './adapters/git-providers/select.ts';
+import { CredentialService } from './credentials/service.ts';
+import type { GitProvider } from './git/providers.ts';
+import type { OpenRepository } from './promotions/preview.ts';
+import { PromotionService } from './promotions/service.ts';
+import { LocalPullRequests } from './pull-requests/local.ts';
 import { TokenService } from './auth/tokens.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
@@ -32,17 +44,57 @@ export interface RunningServer {
 /** The composition root: validated settings → store → services → HTTP app. */
 export async function buildServer(input: ServerConfigInput, clock: Clock = systemClock) {
   const config = parseServerConfig({ webDist: DEFAULT_WEB_DIST, ...input });
+  const providerSettings = parseGitProviderSettings(config.gitProviders ?? []);
   const store = await openStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   const tokens = new TokenService(store.tokens, clock);
   const resources = new ResourceService(store, () => clock.now());
+  const box = await SecretBox.fromDataDir(config.dataDir);
+  const credentials = new CredentialService(store.credentials, box, clock);
+  const git = createGitCli({ cacheDir: join(config.dataDir, 'git') });
+  const open: OpenRepository = async (url) => {
+    const found = await credentials.forUrl(url);
+    return git.open({ url, ...(found ? { credentials: found } : {}) });
+  };
+  const promotions = new PromotionService(resources, open);
+  const links = { base: config.publicUrl ?? `http://${config.host}:${config.port}` };
+  const pullRequests = new LocalPullRequests(store.pullRequests, open, clock, () => links.base);
+  const remote = new Map<GitProviderSetting, GitProvider>();
+  /** The provider that opens pull requests for a repository URL. */
+  const providerFor = (repoURL: string): GitProvider => {
+    const setting = selectProvider(providerSettings, repoURL);
+    if (setting.kind === 'local') return pullRequests;
+    if (!remote.has(setting)) remote.set(setting, createRemoteProvider(setting));
+    return remote.get(setting)!;
+  };
   const app = createApp({
     resources,
     tokens,
+    promotions,
+    credentials,
+    pullRequests,
     version: VERSION,
     ...(config.webDist ? { webDist: config.webDist } : {}),
     logError: (e) => console.error('stagecoach: unexpected error:', e),
   });
-  return { config, store, app, tokens, resources };
+  const actions = new ActionRegistry([commitRunner(open), pullRequestRunner(open, providerFor), noneRunner()]);
+  return {
+    config,
+    store,
+    app,
+    tokens,
+    resources,
+    credentials,
+    promotions,
+    pullRequests,
+    actions,
+    git,
+    links,
+    open,
+    async close() {
+      await git.close();
+      await store.close();
+    },
+  };
 }
 
 /** File in the data dir that keeps the first admin token, readable by its owner only. */
@@ -76,10 +128,11 @@ export async function startServer(input: ServerConfigInput, clock: Clock = syste
     initialAdminToken = await bootstrapAdmin(built);
   } catch (e) {
     server.close();
-    await store.close();
+    await built.close();
     throw e;
   }
   const address = server.address() as AddressInfo;
+  if (!config.publicUrl) built.links.base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
@@ -89,7 +142,7 @@ export async function startServer(input: ServerConfigInput, clock: Clock = syste
     ...(initialAdminToken ? { initialAdminToken, initialAdminTokenFile: join(config.dataDir, INITIAL_TOKEN_FILE) } : {}),
     async close() {
       await new Promise<void>((done) => server.close(() => done()));
-      await store.close();
+      await built.close();
     },
   };
 }

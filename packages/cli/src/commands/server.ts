@@ -1,7 +1,38 @@
 import type { Command } from '@commander-js/extra-typings';
-import { ConfigError, startServer, type RunningServer } from '@stagecoach/server';
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { ConfigError, startServer, type RunningServer, type ServerConfigInput } from '@stagecoach/server';
 import type { Context } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
+
+/**
+ * Reads a settings file. `${NAME}` anywhere in it is replaced by that environment variable, so
+ * tokens stay out of the file; an unset variable is an error rather than an empty string.
+ */
+export async function readSettings(file: string, env: NodeJS.ProcessEnv): Promise<ServerConfigInput> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`--config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, EXIT.usage);
+  }
+  const missing = new Set<string>();
+  const expanded = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const value = env[name];
+    if (value === undefined) missing.add(name);
+    return value ?? '';
+  });
+  if (missing.size > 0) throw new CliError(`--config ${file}: environment variable(s) not set: ${[...missing].join(', ')}`, EXIT.usage);
+  let value: unknown;
+  try {
+    value = parse(expanded);
+  } catch (e) {
+    throw new CliError(`--config ${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`, EXIT.usage);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new CliError(`--config ${file}: must be a map of settings`, EXIT.usage);
+  return value as ServerConfigInput;
+}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -13,20 +44,23 @@ export function registerServer(program: Command, ctx: Context, onStarted?: (serv
   program
     .command('server')
     .description('start the Stagecoach server (embedded SQLite store unless --database-url is given)')
-    .option('--port <port>', 'TCP port', '8080')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--data-dir <dir>', 'folder for the embedded store', '.stagecoach')
+    .option('--config <file>', 'YAML settings file (port, host, dataDir, databaseUrl, publicUrl, gitProviders); ${VAR} is replaced from the environment')
+    .option('--port <port>', 'TCP port (default 8080)')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+    .option('--data-dir <dir>', 'folder for the embedded store and the Git cache (default .stagecoach)')
     .option('--database-url <url>', 'postgres://… to store everything in PostgreSQL (or STAGECOACH_DATABASE_URL)')
     .action(async (opts) => {
+      const file = opts.config ? await readSettings(opts.config, ctx.io.env) : {};
       const databaseUrl = opts.databaseUrl ?? ctx.io.env.STAGECOACH_DATABASE_URL;
       const adminToken = ctx.io.env.STAGECOACH_ADMIN_TOKEN;
-      const port = parsePort(opts.port);
+      const port = opts.port === undefined ? undefined : parsePort(opts.port);
       let server: RunningServer;
       try {
         server = await startServer({
-          port,
-          host: opts.host,
-          dataDir: opts.dataDir,
+          ...file,
+          ...(port !== undefined ? { port } : {}),
+          ...(opts.host ? { host: opts.host } : {}),
+          ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
           ...(databaseUrl ? { databaseUrl } : {}),
           ...(adminToken ? { adminToken } : {}),
         });

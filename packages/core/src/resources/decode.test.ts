@@ -195,7 +195,7 @@ describe('loadResources', () => {
           error('one-of', 'spec', 'set promotionTemplate or promotionTemplateRef, not both', inDoc(3, { kind: 'Product', name: 'p' })),
           error('min', 'spec.steps', 'a flow needs at least one target step', inDoc(4, { kind: 'PromotionFlow', name: 'f' })),
           error('relative-path', 'spec.promotion["../x.yaml"]', 'must be a relative path inside the folder: no leading "/", no ".." segment, no "\\"', inDoc(5, { kind: 'PromotionTemplate', name: 't' })),
-          error('json-path', 'spec.promotion["b.yaml"].jsonPaths[0]', 'must be a JSONPath starting with "$"', inDoc(5, { kind: 'PromotionTemplate', name: 't' })),
+          error('json-path', 'spec.promotion["b.yaml"].jsonPaths[0]', 'is not a JSONPath of the supported subset: unexpected "a" at character 1: expected "$" at the start', inDoc(5, { kind: 'PromotionTemplate', name: 't' })),
           error('unknown-reference', 'spec.entrypoint', 'entrypoint must name one of spec.templates', inDoc(6, { kind: 'WorkflowTemplate', name: 'w' })),
         ],
       },

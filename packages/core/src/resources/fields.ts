@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.ts';
+import { parseJsonPath } from '../jsonpath/parse.ts';
 
 /** A field check that reports its own rule name, so problems say which rule was broken. */
 function ruled<T extends z.ZodType>(schema: T, rule: string, message: string, check: (value: z.output<T>) => boolean) {
@@ -51,8 +52,11 @@ export const RepoFolder = ruled(
   (s) => !s.startsWith('/') && !s.includes('\\') && !s.split('/').includes('..') && !s.includes('\0'),
 );
 
-/** A JSONPath of the supported subset; it must start at the root `$`. */
-export const JsonPath = ruled(z.string(), 'json-path', 'must be a JSONPath starting with "$"', (s) => s.startsWith('$'));
+/** A JSONPath of the supported subset (`$`, `.key`, `['key']`, `[n]`, `*`, `..`). */
+export const JsonPath = z.string().superRefine((s, ctx) => {
+  const parsed = parseJsonPath(s);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `is not a JSONPath of the supported subset: ${parsed.message}`, params: { rule: 'json-path' } });
+});
 
 const DURATION = /^(\d+(\.\d+)?(h|m|s|ms))+$/;
 

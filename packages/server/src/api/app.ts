@@ -10,6 +10,12 @@ import { registerApplyRoute } from './apply.ts';
 import { registerPolicyRoutes } from './policies.ts';
 import { registerTokenRoutes } from './tokens.ts';
 import { serveWeb } from '../web/static.ts';
+import type { CredentialService } from '../credentials/service.ts';
+import type { PromotionService } from '../promotions/service.ts';
+import type { LocalPullRequests } from '../pull-requests/local.ts';
+import { registerCredentialRoutes } from './credentials.ts';
+import { registerPromotionRoutes } from './promotions.ts';
+import { registerPullRequestRoutes } from './pull-requests.ts';
 
 /** Per-request values set by the auth middleware. */
 export type AppEnv = { Variables: { actor: Actor } };
@@ -18,6 +24,9 @@ export type App = OpenAPIHono<AppEnv>;
 export interface AppDeps {
   resources: ResourceService;
   tokens: TokenService;
+  promotions: PromotionService;
+  credentials: CredentialService;
+  pullRequests: LocalPullRequests;
   /** Folder of the built web UI; when absent, `/` explains how to build it. */
   webDist?: string;
   version: string;
@@ -114,6 +123,9 @@ export function createApp(deps: AppDeps): App {
   registerPolicyRoutes(app, deps.resources);
   registerResourceRoutes(app, deps.resources);
   registerTokenRoutes(app, deps.tokens);
+  registerPromotionRoutes(app, deps.promotions);
+  registerCredentialRoutes(app, deps.credentials);
+  registerPullRequestRoutes(app, deps.pullRequests);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31(OPENAPI_PATH, {

@@ -59,7 +59,7 @@ export async function testApp(options: { databaseUrl?: string } = {}) {
     call,
     tokenFor,
     async close() {
-      await built.store.close();
+      await built.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

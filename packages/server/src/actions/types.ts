@@ -1,0 +1,73 @@
+import type { Action, FileChange, PromotionFiles } from '@stagecoach/core';
+import type { CommitInfo, Person } from '../git/port.ts';
+
+/** Trailer keys every Stagecoach commit carries; they make a retried action find its own commit. */
+export const TRAILERS = {
+  release: 'Stagecoach-Release',
+  environment: 'Stagecoach-Environment',
+  application: 'Stagecoach-Application',
+} as const;
+
+/** What an action needs to promote one application. */
+export interface ActionInput {
+  release: string;
+  product: string;
+  environment: string;
+  application: {
+    name: string;
+    repoURL: string;
+    branch: string;
+    folder: string;
+  };
+  /** The source folder, pinned to a commit. */
+  source: { repoURL: string; commit: string; folder: string };
+  /** Files and JSONPaths to promote; undefined or empty = every file present in both folders. */
+  promotion: PromotionFiles | undefined;
+  author: Person;
+  now: Date;
+}
+
+/**
+ * The outcome of one run of an action. Runs are idempotent: running again with the same input
+ * continues where the last run stopped (finds its commit, its branch, its pull request).
+ */
+export type ActionOutcome =
+  | {
+      status: 'succeeded';
+      /** The commit now on the branch with the change; absent with `noChange`. */
+      commit?: CommitInfo;
+      /** The target already held the source's values: nothing was committed. */
+      noChange: boolean;
+      files: FileChange[];
+      message: string;
+    }
+  /** Waiting for people (a pull request not merged yet); run again later. */
+  | { status: 'suspended'; pullRequest: { provider: string; id: string; url: string }; message: string }
+  /** `retryable`: a later run may succeed (e.g. the remote was unreachable). */
+  | { status: 'failed'; message: string; retryable: boolean };
+
+/** One action kind: `commit`, `pr` or `none`. */
+export interface ActionRunner {
+  readonly action: Action;
+  run(input: ActionInput): Promise<ActionOutcome>;
+}
+
+/** The commit message of a promotion: a subject, the changed properties, and the trailers. */
+export function commitMessage(input: ActionInput, files: readonly FileChange[]): string {
+  const lines = [`Promote ${input.product} to ${input.environment}: ${input.application.name}`, ''];
+  for (const file of files) {
+    if (file.edits.length === 0) lines.push(`- ${file.path}: whole file`);
+    for (const edit of file.edits) lines.push(`- ${file.path} ${edit.path}: ${short(edit.old)} → ${short(edit.new)}`);
+  }
+  lines.push('', `${TRAILERS.release}: ${input.release}`, `${TRAILERS.environment}: ${input.environment}`, `${TRAILERS.application}: ${input.application.name}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function short(value: unknown): string {
+  const text = value === undefined ? '(absent)' : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+export function trailersOf(input: ActionInput): Record<string, string> {
+  return { [TRAILERS.release]: input.release, [TRAILERS.environment]: input.environment, [TRAILERS.application]: input.application.name };
+}

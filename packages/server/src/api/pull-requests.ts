@@ -1,0 +1,74 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { LocalPullRequests } from '../pull-requests/local.ts';
+import { gitFailure } from '../promotions/service.ts';
+import type { App } from './app.ts';
+import { sendError, sendResult } from './respond.ts';
+import { ErrorSchema, errorResponses } from './schemas.ts';
+
+const PullRequestSchema = z
+  .object({
+    id: z.string(),
+    repoURL: z.string(),
+    base: z.string(),
+    head: z.string(),
+    title: z.string(),
+    body: z.string(),
+    state: z.enum(['open', 'merged', 'closed']),
+    mergeCommit: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    url: z.string(),
+  })
+  .openapi('PullRequest');
+
+const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
+const one = { 200: { description: 'The pull request', content: { 'application/json': { schema: PullRequestSchema } } } };
+const missing = { 404: { description: 'Unknown', content: { 'application/json': { schema: ErrorSchema } } } };
+const conflict = { 409: { description: 'Not open, or the merge conflicts', content: { 'application/json': { schema: ErrorSchema } } } };
+
+/** Pull requests of the local provider (repositories with no hosting service). */
+export function registerPullRequestRoutes(app: App, local: LocalPullRequests): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/pull-requests',
+      tags: ['Pull requests'],
+      summary: 'List local pull requests, newest first',
+      request: { query: z.object({ state: z.enum(['open', 'merged', 'closed']).optional().openapi({ param: { name: 'state', in: 'query' } }) }) },
+      responses: { 200: { description: 'Pull requests', content: { 'application/json': { schema: z.object({ items: z.array(PullRequestSchema) }) } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const { state } = c.req.valid('query');
+      return c.json({ items: await local.list(state ? { state } : {}) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/pull-requests/{id}', tags: ['Pull requests'], summary: 'Get a local pull request', request: { params: IdParam }, responses: { ...one, ...missing, ...errorResponses } }),
+    async (c) => sendResult(c, await local.get(c.req.valid('param').id)) as never,
+  );
+
+  for (const verb of ['merge', 'close'] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/api/v1/pull-requests/{id}/${verb}`,
+        tags: ['Pull requests'],
+        summary: verb === 'merge' ? 'Merge a local pull request into its base branch' : 'Close a local pull request without merging',
+        request: { params: IdParam },
+        responses: { ...one, ...missing, ...conflict, ...errorResponses },
+      }),
+      async (c) => {
+        const actor = c.get('actor');
+        if (actor.role === 'viewer') return sendError(c, 'forbidden', `role "viewer" may not ${verb} pull requests`) as never;
+        const { id } = c.req.valid('param');
+        try {
+          const result = verb === 'merge' ? await local.merge(id, { name: actor.name, email: `${actor.name}@stagecoach.local` }) : await local.close(id);
+          return sendResult(c, result) as never;
+        } catch (e) {
+          return sendResult(c, gitFailure(e)) as never;
+        }
+      },
+    );
+  }
+}
