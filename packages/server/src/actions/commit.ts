@@ -5,7 +5,16 @@ import { repoPath } from '../promotions/world.ts';
 import { commitMessage, trailersOf, type ActionInput, type ActionOutcome, type ActionRunner } from './types.ts';
 
 /** How many times a rejected push is re-planned on the new tip before the action fails. */
-export const PUSH_ATTEMPTS = 8;
+export const PUSH_ATTEMPTS = 20;
+
+/**
+ * Waits a little before the next attempt after a rejected push: a random share of a window that
+ * grows with each attempt (up to 1 s), so writers that collided do not collide again in step.
+ */
+function backoff(attempt: number): Promise<void> {
+  const window = Math.min(1000, 25 * 2 ** Math.min(attempt, 6));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * window));
+}
 /** How far back a retry looks for a commit it already made. */
 export const TRAILER_SEARCH_DEPTH = 500;
 
@@ -25,6 +34,7 @@ export function commitRunner(open: OpenRepository): ActionRunner {
       // push keeps writers of other processes (replicas, people) from being overwritten.
       return target.withLock(async (): Promise<ActionOutcome> => {
       for (let attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
+        if (attempt > 1) await backoff(attempt);
         const tip = attempt === 1 ? await target.resolveBranch(input.application.branch) : await target.refreshBranch(input.application.branch);
         const done = await target.findCommitWithTrailers(tip, trailers, TRAILER_SEARCH_DEPTH);
         if (done) {

@@ -41,43 +41,45 @@ export function pullRequestRunner(open: OpenRepository, providerFor: (repoURL: s
         return { status: 'succeeded', commit: await target.commitInfo(baseTip), noChange: false, files: [], message: `merged into ${base}` };
       }
 
-      let headTip = await branchTip(target, head);
-      let files: Awaited<ReturnType<typeof planFolders>>['files'] = [];
-      if (!headTip) {
-        const plan = await planFolders(
-          { repo: source, commit: input.source.commit, folder: input.source.folder },
-          { repo: target, commit: baseTip, folder: input.application.folder },
-          input.promotion,
-        );
-        if (hasErrors(plan.problems)) {
-          return { status: 'failed', retryable: false, message: plan.problems.filter((p) => p.severity === 'error').map(formatProblem).join('; ') };
-        }
-        if (plan.files.length === 0) return { status: 'succeeded', noChange: true, files: [], message: 'no change: the target already holds these values' };
-        files = plan.files;
-        const sha = await target.commitFiles({
-          parent: baseTip,
-          files: plan.files.map((f) => ({ path: repoPath(input.application.folder, f.path), content: f.after })),
-          message: commitMessage(input, plan.files),
-          author: input.author,
-          date: input.now,
-        });
-        const pushed = await target.push(sha, head, { create: true });
-        if (!pushed.ok) return { status: 'failed', retryable: true, message: `could not push branch ${head}: ${pushed.message}` };
-        headTip = sha;
-      }
-
       const provider = providerFor(input.application.repoURL);
-      const pr = await provider.open({
-        repoURL: input.application.repoURL,
-        base,
-        head,
-        title: `Promote ${input.product} to ${input.environment}: ${input.application.name}`,
-        body: `Release ${input.release} promotes ${input.product} to ${input.environment}.\n\nMerge to continue the promotion; close to fail it.`,
-      });
+      let files: Awaited<ReturnType<typeof planFolders>>['files'] = [];
+      let pr = input.pullRequest;
+      if (!pr) {
+        const headTip = await branchTip(target, head);
+        if (!headTip) {
+          const plan = await planFolders(
+            { repo: source, commit: input.source.commit, folder: input.source.folder },
+            { repo: target, commit: baseTip, folder: input.application.folder },
+            input.promotion,
+          );
+          if (hasErrors(plan.problems)) {
+            return { status: 'failed', retryable: false, message: plan.problems.filter((p) => p.severity === 'error').map(formatProblem).join('; ') };
+          }
+          if (plan.files.length === 0) return { status: 'succeeded', noChange: true, files: [], message: 'no change: the target already holds these values' };
+          files = plan.files;
+          const sha = await target.commitFiles({
+            parent: baseTip,
+            files: plan.files.map((f) => ({ path: repoPath(input.application.folder, f.path), content: f.after })),
+            message: commitMessage(input, plan.files),
+            author: input.author,
+            date: input.now,
+          });
+          const pushed = await target.push(sha, head, { create: true });
+          if (!pushed.ok) return { status: 'failed', retryable: true, message: `could not push branch ${head}: ${pushed.message}` };
+        }
+        const opened = await provider.open({
+          repoURL: input.application.repoURL,
+          base,
+          head,
+          title: `Promote ${input.product} to ${input.environment}: ${input.application.name}`,
+          body: `Release ${input.release} promotes ${input.product} to ${input.environment}.\n\nMerge to continue the promotion; close to fail it.`,
+        });
+        pr = { provider: provider.kind, ...opened };
+      }
       const state = await provider.state(input.application.repoURL, pr.id);
       switch (state.state) {
         case 'open':
-          return { status: 'suspended', pullRequest: { provider: provider.kind, id: pr.id, url: pr.url }, message: `waiting for pull request ${pr.url} to be merged` };
+          return { status: 'suspended', pullRequest: pr, message: `waiting for pull request ${pr.url} to be merged` };
         case 'merged': {
           const tip = await target.refreshBranch(base);
           const commit = (await target.isAncestor(state.mergeCommit, tip).catch(() => false)) ? state.mergeCommit : tip;

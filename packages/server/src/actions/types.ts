@@ -25,6 +25,12 @@ export interface ActionInput {
   promotion: PromotionFiles | undefined;
   author: Person;
   now: Date;
+  /**
+   * The pull request an earlier run of this action opened (from its `suspended` outcome). With
+   * it, a run only follows that pull request: a closed one fails the action instead of a new one
+   * being opened.
+   */
+  pullRequest?: { provider: string; id: string; url: string };
 }
 
 /**
