@@ -41,7 +41,7 @@ function input(repoURL: string, overrides: Partial<ActionInput> = {}, app = 'qa'
     product: 'cf-101',
     environment: 'qa',
     application: { name: `cf-101-${app}`, repoURL, branch: 'main', folder: `envs/${app}` },
-    source: { repoURL, commit: '', folder: 'envs/dev' },
+    source: { repoURL, branch: 'main', commit: '', folder: 'envs/dev' },
     promotion,
     author: { name: 'Stagecoach', email: 'stagecoach@example.com' },
     now: new Date('2026-03-04T05:06:07Z'),
@@ -75,7 +75,7 @@ describe('action runners on a real repository', () => {
   });
 
   test('commit: one commit with the trailers, only the promoted bytes changed', async () => {
-    const outcome = await commitRunner(openA).run(input(repoPath, { source: { repoURL: repoPath, commit: devCommit, folder: 'envs/dev' } }));
+    const outcome = await commitRunner(openA).run(input(repoPath, { source: { repoURL: repoPath, branch: 'main', commit: devCommit, folder: 'envs/dev' } }));
     assert.equal(outcome.status, 'succeeded', JSON.stringify(outcome));
     if (outcome.status !== 'succeeded') return;
     assert.equal(outcome.noChange, false);
@@ -97,7 +97,7 @@ describe('action runners on a real repository', () => {
 
   test('commit: a retry of the same release finds its commit and never commits twice', async () => {
     const before = (await gitLog(repoPath, 'main')).length;
-    const again = await commitRunner(openB).run(input(repoPath, { source: { repoURL: repoPath, commit: devCommit, folder: 'envs/dev' } }));
+    const again = await commitRunner(openB).run(input(repoPath, { source: { repoURL: repoPath, branch: 'main', commit: devCommit, folder: 'envs/dev' } }));
     assert.equal(again.status, 'succeeded');
     assert.match(again.status === 'succeeded' ? again.message : '', /^already committed as [0-9a-f]{12}$/);
     assert.equal((await gitLog(repoPath, 'main')).length, before);
@@ -105,7 +105,7 @@ describe('action runners on a real repository', () => {
 
   test('commit: another release with values already there is "no change" and commits nothing', async () => {
     const before = (await gitLog(repoPath, 'main')).length;
-    const outcome = await commitRunner(openA).run(input(repoPath, { release: 'rel-2', source: { repoURL: repoPath, commit: devCommit, folder: 'envs/dev' } }));
+    const outcome = await commitRunner(openA).run(input(repoPath, { release: 'rel-2', source: { repoURL: repoPath, branch: 'main', commit: devCommit, folder: 'envs/dev' } }));
     assert.deepEqual(outcome, { status: 'succeeded', noChange: true, files: [], message: 'no change: the target already holds these values' });
     assert.equal((await gitLog(repoPath, 'main')).length, before);
   });
@@ -123,7 +123,7 @@ describe('action runners on a real repository', () => {
             release: `race-${n}`,
             environment: 'race',
             application: { name: `app-${n}`, repoURL: repoPath, branch: 'main', folder: `race/app-${n}` },
-            source: { repoURL: repoPath, commit: source, folder: `race/src-${n}` },
+            source: { repoURL: repoPath, branch: 'main', commit: source, folder: `race/src-${n}` },
             promotion: { 'values.yaml': { jsonPaths: ['$.image.tag'] } },
           },
         ),
@@ -162,7 +162,7 @@ describe('action runners on a real repository', () => {
         f.commitFiles(repoPath, { branch: 'main', files: { 'envs/dev/values.yaml': values('3.0.0') }, message: 'dev to 3.0.0' }),
       );
       const source = (await revParse(repoPath, 'main'))!;
-      const request = input(repoPath, { release: 'rel-pr', source: { repoURL: repoPath, commit: source, folder: 'envs/dev' } });
+      const request = input(repoPath, { release: 'rel-pr', source: { repoURL: repoPath, branch: 'main', commit: source, folder: 'envs/dev' } });
       const runner = pullRequestRunner(openA, () => local);
       const first = await runner.run(request);
       assert.equal(first.status, 'suspended', JSON.stringify(first));
@@ -194,7 +194,7 @@ describe('action runners on a real repository', () => {
         f.commitFiles(repoPath, { branch: 'main', files: { 'envs/dev/values.yaml': values('4.0.0') }, message: 'dev to 4.0.0' }),
       );
       const source = (await revParse(repoPath, 'main'))!;
-      const request = input(repoPath, { release: 'rel-closed', source: { repoURL: repoPath, commit: source, folder: 'envs/dev' } });
+      const request = input(repoPath, { release: 'rel-closed', source: { repoURL: repoPath, branch: 'main', commit: source, folder: 'envs/dev' } });
       const runner = pullRequestRunner(openA, () => local);
       const first = await runner.run(request);
       assert.equal(first.status, 'suspended');
@@ -219,7 +219,7 @@ describe('action runners on a real repository', () => {
       const open: OpenRepository = (u) => git.open({ url: u });
       const provider = createGitHubProvider({ token: 'ghp_test-token', baseUrl: github.url });
       const source = (await revParse(bare.path, 'main'))!;
-      const request = input(url, { release: 'rel-gh', source: { repoURL: url, commit: source, folder: 'envs/dev' } });
+      const request = input(url, { release: 'rel-gh', source: { repoURL: url, branch: 'main', commit: source, folder: 'envs/dev' } });
       const runner = pullRequestRunner(open, () => provider);
       const first = await runner.run(request);
       assert.equal(first.status, 'suspended', JSON.stringify(first));

@@ -2,7 +2,7 @@ import { formatProblem, hasErrors } from '@stagecoach/core';
 import type { OpenRepository } from '../promotions/preview.ts';
 import { planFolders } from '../promotions/plan.ts';
 import { repoPath } from '../promotions/world.ts';
-import { commitMessage, trailersOf, type ActionInput, type ActionOutcome, type ActionRunner } from './types.ts';
+import { commitMessage, ensureSourceCommit, trailersOf, type ActionInput, type ActionOutcome, type ActionRunner } from './types.ts';
 
 /** How many times a rejected push is re-planned on the new tip before the action fails. */
 export const PUSH_ATTEMPTS = 20;
@@ -29,13 +29,20 @@ export function commitRunner(open: OpenRepository): ActionRunner {
     async run(input: ActionInput): Promise<ActionOutcome> {
       const target = await open(input.application.repoURL);
       const source = input.source.repoURL === input.application.repoURL ? target : await open(input.source.repoURL);
+      const missing = await ensureSourceCommit(source, input.source);
+      if (missing) return { status: 'failed', retryable: false, message: missing };
       const trailers = trailersOf(input);
       // The lock makes writers of this process take turns on the repository; the lease on the
       // push keeps writers of other processes (replicas, people) from being overwritten.
       return target.withLock(async (): Promise<ActionOutcome> => {
       for (let attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
         if (attempt > 1) await backoff(attempt);
-        const tip = attempt === 1 ? await target.resolveBranch(input.application.branch) : await target.refreshBranch(input.application.branch);
+        // The first attempt starts from the cached tip (usually fresh from the preview); the lease
+        // on the push refuses it if the branch moved, and the next attempt fetches.
+        const tip =
+          attempt === 1
+            ? ((await target.cachedTip(input.application.branch)) ?? (await target.resolveBranch(input.application.branch)))
+            : await target.refreshBranch(input.application.branch);
         const done = await target.findCommitWithTrailers(tip, trailers, TRAILER_SEARCH_DEPTH);
         if (done) {
           return { status: 'succeeded', commit: await target.commitInfo(done), noChange: false, files: [], message: `already committed as ${done.slice(0, 12)}` };

@@ -5,7 +5,7 @@ import type { OpenRepository } from '../promotions/preview.ts';
 import { planFolders } from '../promotions/plan.ts';
 import { repoPath } from '../promotions/world.ts';
 import { TRAILER_SEARCH_DEPTH } from './commit.ts';
-import { commitMessage, trailersOf, type ActionInput, type ActionOutcome, type ActionRunner } from './types.ts';
+import { commitMessage, ensureSourceCommit, trailersOf, type ActionInput, type ActionOutcome, type ActionRunner } from './types.ts';
 
 /** The branch a pull request of a promotion comes from. */
 export function pullRequestBranch(input: Pick<ActionInput, 'release' | 'environment' | 'application'>): string {
@@ -33,6 +33,8 @@ export function pullRequestRunner(open: OpenRepository, providerFor: (repoURL: s
     async run(input: ActionInput): Promise<ActionOutcome> {
       const target = await open(input.application.repoURL);
       const source = input.source.repoURL === input.application.repoURL ? target : await open(input.source.repoURL);
+      const missing = await ensureSourceCommit(source, input.source);
+      if (missing) return { status: 'failed', retryable: false, message: missing };
       const base = input.application.branch;
       const head = pullRequestBranch(input);
       const baseTip = await target.refreshBranch(base);

@@ -1,5 +1,5 @@
 import type { Action, FileChange, PromotionFiles } from '@stagecoach/core';
-import type { CommitInfo, Person } from '../git/port.ts';
+import type { CommitInfo, GitRepository, Person } from '../git/port.ts';
 
 /** Trailer keys every Stagecoach commit carries; they make a retried action find its own commit. */
 export const TRAILERS = {
@@ -19,8 +19,8 @@ export interface ActionInput {
     branch: string;
     folder: string;
   };
-  /** The source folder, pinned to a commit. */
-  source: { repoURL: string; commit: string; folder: string };
+  /** The source folder, pinned to a commit of `branch`. */
+  source: { repoURL: string; branch: string; commit: string; folder: string };
   /** Files and JSONPaths to promote; undefined or empty = every file present in both folders. */
   promotion: PromotionFiles | undefined;
   author: Person;
@@ -76,4 +76,15 @@ function short(value: unknown): string {
 
 export function trailersOf(input: ActionInput): Record<string, string> {
   return { [TRAILERS.release]: input.release, [TRAILERS.environment]: input.environment, [TRAILERS.application]: input.application.name };
+}
+
+/**
+ * Makes sure the pinned source commit is in the cache: after a restart, or on another replica,
+ * it may not be yet. Fetching its branch brings it; a commit no longer on the branch is an error.
+ */
+export async function ensureSourceCommit(repo: GitRepository, source: ActionInput['source']): Promise<string | undefined> {
+  if (await repo.hasCommit(source.commit)) return undefined;
+  await repo.refreshBranch(source.branch);
+  if (await repo.hasCommit(source.commit)) return undefined;
+  return `source commit ${source.commit.slice(0, 12)} is not on branch ${source.branch} of ${source.repoURL} any more`;
 }

@@ -57,8 +57,16 @@ export interface GitRepository {
   readonly url: string;
   /** Tip of a remote branch, fetching only when `ls-remote` shows that it moved. Fails with `branch-not-found`. */
   resolveBranch(branch: string): Promise<string>;
+  /**
+   * The branch tip as the cache last saw it, without reaching the remote; undefined when the
+   * cache has never fetched the branch. Writers that push with a lease may start from it: a
+   * stale tip only costs a rejected push and a refresh.
+   */
+  cachedTip(branch: string): Promise<string | undefined>;
   /** Forces a fetch of the branch (after a rejected push) and returns the new tip. */
   refreshBranch(branch: string): Promise<string>;
+  /** Whether the cache holds this commit (no network). */
+  hasCommit(commit: string): Promise<boolean>;
   /**
    * A file's text (decoded as UTF-8) at a commit, or undefined when no file is at that path (a
    * folder or a submodule there also gives undefined). A commit missing from the cache is `invalid-ref`.

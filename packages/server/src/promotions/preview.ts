@@ -116,9 +116,16 @@ export async function previewPromotion(resources: readonly Resource[], open: Ope
     ]);
   }
 
+  // One look at the remote per repository and branch, however many applications share them.
+  const tips = new Map<string, Promise<string>>();
+  const tipOf = (repo: GitRepository, branch: string): Promise<string> => {
+    const key = `${repo.url}\n${branch}`;
+    if (!tips.has(key)) tips.set(key, repo.resolveBranch(branch));
+    return tips.get(key)!;
+  };
   const sourceRepo = await open(source.spec.source.repoURL);
   const sourceBranch = applicationBranch(source);
-  const sourceCommit = request.sourceCommit ?? (await sourceRepo.resolveBranch(sourceBranch));
+  const sourceCommit = request.sourceCommit ?? (await tipOf(sourceRepo, sourceBranch));
   const sourceRef: FolderRef = {
     application: source.metadata.name,
     repoURL: source.spec.source.repoURL,
@@ -132,7 +139,7 @@ export async function previewPromotion(resources: readonly Resource[], open: Ope
     const resolved = resolvePromotionTemplate({ product, application: target, templates: world.templates });
     const targetRepo = await open(target.spec.source.repoURL);
     const branch = applicationBranch(target);
-    const commit = await targetRepo.resolveBranch(branch);
+    const commit = await tipOf(targetRepo, branch);
     const targetRef: FolderRef = { application: target.metadata.name, repoURL: target.spec.source.repoURL, branch, path: applicationFolder(target), commit };
     const problems = [...resolved.problems];
     let files: FileChange[] = [];

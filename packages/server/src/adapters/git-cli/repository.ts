@@ -93,6 +93,16 @@ export class CliRepository implements GitRepository {
     });
   }
 
+  async hasCommit(commit: string): Promise<boolean> {
+    this.#checkCommit(commit);
+    return (await this.#cache.catFile.read(commit))?.type === 'commit';
+  }
+
+  async cachedTip(branch: string): Promise<string | undefined> {
+    this.#checkBranch(branch);
+    return this.#tracking(branch);
+  }
+
   async refreshBranch(branch: string): Promise<string> {
     this.#checkBranch(branch);
     const requestedAt = this.#cache.clock.now++;
@@ -295,7 +305,8 @@ export class CliRepository implements GitRepository {
     const startedAt = this.#cache.clock.now++;
     const result = await this.#run(
       'fetch',
-      ['fetch', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--quiet', 'origin', `+${ref}:${trackingRef(branch)}`],
+      // No forced-update check: it walks history, and the cache never has a checkout to warn about.
+      ['fetch', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--no-show-forced-updates', '--quiet', 'origin', `+${ref}:${trackingRef(branch)}`],
       { network: true, ok: [0, 1, 128] },
     );
     if (result.code !== 0) {
