@@ -152,6 +152,7 @@ function suite(transport: Transport): void {
         '--no-tags',
         '--no-write-fetch-head',
         '--no-recurse-submodules',
+        '--no-show-forced-updates',
         '--quiet',
         'origin',
         '+refs/heads/main:refs/remotes/origin/main',
