@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createBareRepo, commitFiles, fixtureGit, tempDir, type TempDir } from '../testing/git-fixtures.ts';
+import { createBareRepo, commitFiles, fixtureGit, readAt, revParse, tempDir, type TempDir } from '../testing/git-fixtures.ts';
 import { startGitHttpServer, type GitHttpServer } from '../testing/git-http-server.ts';
 import { testApp } from '../testing/harness.ts';
 
@@ -15,6 +15,7 @@ export const FILES = {
   'envs/qa/Chart.yaml': 'apiVersion: v2\nname: cf-101\nversion: 1.3.0\nappVersion: "1.9.0"\n',
   'envs/qa/values.yaml': '# cf-101 values\nimage:\n  repository: acme/cf-101\n  tag: "1.9.0"  # the image\nreplicas: 3\n',
   'envs/qa/notes.txt': 'qa notes\n',
+  'envs/dev/notes.txt': 'dev notes\n',
 };
 
 function resources(repoURL: string, extra = ''): string {
@@ -185,11 +186,64 @@ spec:
     assert.match(v.json.environments[0].applications[0].reason, /VERSION\.yaml/);
     const notes = await h.call('POST', '/api/v1/promotions/preview', { json: { product: 'cf-101', from: 'dev', to: 'qa' } });
     assert.equal(notes.status, 200);
-    const rules = notes.json.changeSets[0].problems.map((p: { rule: string }) => p.rule);
-    assert.ok(rules.includes('file-not-found') || rules.includes('not-structured'), JSON.stringify(notes.json.changeSets[0].problems));
+    const problems = notes.json.changeSets[0].problems.map((p: { rule: string; path: string }) => [p.path, p.rule]);
+    assert.deepEqual(problems, [['notes.txt', 'not-structured']]);
+  });
+
+  test('a pull request of the local provider: opened by the pr action, merged through the API, and the action continues', async () => {
+    const template = `apiVersion: stagecoach.dev/v1alpha1
+kind: Product
+metadata: {name: cf-101}
+spec:
+  promotionTemplate:
+    versionSource: {file: Chart.yaml, jsonPath: $.appVersion}
+    promotion:
+      values.yaml: {jsonPaths: [$.image.tag]}
+`;
+    assert.equal((await h.call('POST', '/api/v1/apply', { yaml: template })).status, 200);
+    const source = (await revParse(repoPath, 'main'))!;
+    const request = {
+      release: 'rel-local',
+      product: 'cf-101',
+      environment: 'qa',
+      application: { name: 'cf-101-qa', repoURL, branch: 'main', folder: 'envs/qa' },
+      source: { repoURL, branch: 'main', commit: source, folder: 'envs/dev' },
+      promotion: { 'values.yaml': { jsonPaths: ['$.image.tag'] } },
+      author: { name: 'Stagecoach', email: 'stagecoach@example.com' },
+      now: new Date('2026-01-02T03:04:05Z'),
+    };
+    const pr = h.actions.get('pr');
+    const first = await pr.run(request);
+    assert.equal(first.status, 'suspended', JSON.stringify(first));
+    const listed = await h.call('GET', '/api/v1/pull-requests?state=open');
+    assert.equal(listed.status, 200);
+    assert.equal(listed.json.items.length, 1);
+    const [open] = listed.json.items;
+    assert.equal(open.head, 'stagecoach/rel-local/qa/cf-101-qa');
+    assert.equal(open.url, `${h.links.base}/pull-requests/${open.id}`);
+
+    const viewer = await h.tokenFor('viewer', 'pr-viewer');
+    assert.equal((await h.call('POST', `/api/v1/pull-requests/${open.id}/merge`, { token: viewer })).status, 403);
+    const merged = await h.call('POST', `/api/v1/pull-requests/${open.id}/merge`);
+    assert.equal(merged.status, 200, merged.text);
+    assert.equal(merged.json.state, 'merged');
+    assert.equal(merged.json.mergeCommit, await revParse(repoPath, 'main'));
+    assert.equal((await h.call('POST', `/api/v1/pull-requests/${open.id}/close`)).status, 409, 'a merged pull request cannot be closed');
+    const done = await pr.run(request);
+    assert.equal(done.status, 'succeeded', JSON.stringify(done));
+    assert.equal(await readAt(repoPath, 'main', 'envs/qa/values.yaml'), '# cf-101 values\nimage:\n  repository: acme/cf-101\n  tag: "2.0.0"  # the image\nreplicas: 3\n');
   });
 
   test('a symlink in the application folder is never followed', async () => {
+    const template = `apiVersion: stagecoach.dev/v1alpha1
+kind: Product
+metadata: {name: cf-101}
+spec:
+  promotionTemplate:
+    promotion:
+      notes.txt: {jsonPaths: []}
+`;
+    assert.equal((await h.call('POST', '/api/v1/apply', { yaml: template })).status, 200);
     const scratch = await tempDir();
     try {
       await fixtureGit(['clone', '--quiet', repoPath, scratch.path]);
