@@ -21,6 +21,12 @@ export const ServerConfig = z.strictObject({
   webDist: z.string().optional(),
   /** The address people reach the server at, used in links (pull requests, releases). Default: the listening address. */
   publicUrl: z.string().regex(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' }).optional(),
+  /**
+   * Whether applications may name repositories on this machine (a path or `file://`). Handy on a
+   * laptop; on a shared server anyone who may write applications could read any repository the
+   * server can, so turn it off there. Paths inside the data dir are refused either way.
+   */
+  allowLocalRepositories: z.boolean().default(true),
   /** Which Git provider opens pull requests for which repository URLs (see docs/git.md); default: local for all. */
   gitProviders: z.array(z.unknown()).optional(),
 });

@@ -1,7 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { GitError, displayUrl } from './git/errors.ts';
 import { fileURLToPath } from 'node:url';
 import { createApp, type App } from './api/app.ts';
 import { ActionRegistry } from './actions/registry.ts';
@@ -41,6 +42,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The path a repository URL names on this machine (`/srv/x.git`, `./x`, `file:///srv/x.git`), or undefined for a remote URL. */
+export function localRepositoryPath(url: string): string | undefined {
+  if (url.startsWith('file://')) return decodeURIComponent(url.slice('file://'.length));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined;
+  if (/^[^/]+:/.test(url) && !url.startsWith('.')) return undefined; // scp-like user@host:path
+  return url;
+}
+
 /** The composition root: validated settings → store → services → HTTP app. */
 export async function buildServer(input: ServerConfigInput, clock: Clock = systemClock) {
   const config = parseServerConfig({ webDist: DEFAULT_WEB_DIST, ...input });
@@ -52,6 +61,14 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
   const credentials = new CredentialService(store.credentials, box, clock);
   const git = createGitCli({ cacheDir: join(config.dataDir, 'git') });
   const open: OpenRepository = async (url) => {
+    const local = localRepositoryPath(url);
+    if (local !== undefined) {
+      if (!config.allowLocalRepositories) throw new GitError('invalid-ref', displayUrl(url), 'repositories on the server\'s own disk are turned off (allowLocalRepositories: false)');
+      const inside = relative(config.dataDir, resolve(local));
+      if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
+        throw new GitError('invalid-ref', displayUrl(url), 'the server\'s data folder is not a repository applications may use');
+      }
+    }
     const found = await credentials.forUrl(url);
     return git.open({ url, ...(found ? { credentials: found } : {}) });
   };

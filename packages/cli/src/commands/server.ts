@@ -67,7 +67,7 @@ export function registerServer(program: Command, ctx: Context, onStarted?: (serv
       } catch (e) {
         if (e instanceof ConfigError) throw new CliError(e.message, EXIT.usage);
         const code = (e as { code?: string }).code;
-        if (code === 'EADDRINUSE') throw new CliError(`port ${opts.port} is already in use; choose another with --port`, EXIT.unavailable);
+        if (code === "EADDRINUSE") throw new CliError(`port ${port ?? file.port ?? 8080} is already in use; choose another with --port`, EXIT.unavailable);
         throw new CliError(`cannot start: ${(e as Error).message}`, EXIT.unavailable);
       }
       const store = server.config.databaseUrl ? 'PostgreSQL' : `SQLite in ${server.config.dataDir}`;

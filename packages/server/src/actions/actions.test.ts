@@ -110,6 +110,17 @@ describe('action runners on a real repository', () => {
     assert.equal((await gitLog(repoPath, 'main')).length, before);
   });
 
+  test('commit: a stale cache never answers "no change": the branch is fetched first', async () => {
+    // Someone puts qa back to the old values behind this replica's back.
+    await import('../testing/git-fixtures.ts').then((f) =>
+      f.commitFiles(repoPath, { branch: 'main', files: { 'envs/qa/values.yaml': values('1.0.0'), 'envs/qa/Chart.yaml': chart('1.0.0', '1.0.0') }, message: 'revert qa' }),
+    );
+    const outcome = await commitRunner(openA).run(input(repoPath, { release: 'rel-3', source: { repoURL: repoPath, branch: 'main', commit: devCommit, folder: 'envs/dev' } }));
+    assert.equal(outcome.status, 'succeeded');
+    assert.equal(outcome.status === 'succeeded' && outcome.noChange, false, JSON.stringify(outcome));
+    assert.equal(await readAt(repoPath, 'main', 'envs/qa/values.yaml'), values('2.0.0'));
+  });
+
   test('commit: 20 promotions at once from two replicas all land, none lost, none twice', async () => {
     const base = (await gitLog(repoPath, 'main')).length;
     const source = (await revParse(repoPath, 'main'))!;

@@ -35,16 +35,19 @@ export function commitRunner(open: OpenRepository): ActionRunner {
       // The lock makes writers of this process take turns on the repository; the lease on the
       // push keeps writers of other processes (replicas, people) from being overwritten.
       return target.withLock(async (): Promise<ActionOutcome> => {
-      for (let attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
-        if (attempt > 1) await backoff(attempt);
-        // The first attempt starts from the cached tip (usually fresh from the preview); the lease
-        // on the push refuses it if the branch moved, and the next attempt fetches.
-        const tip =
-          attempt === 1
-            ? ((await target.cachedTip(input.application.branch)) ?? (await target.resolveBranch(input.application.branch)))
-            : await target.refreshBranch(input.application.branch);
+      // The first attempt may start from the cached tip (usually fresh from the preview): the
+      // lease on the push refuses it if the branch moved. Any answer that ends the action without
+      // a push ("already there", "no change", an error) is only given on a tip just fetched.
+      let cached = await target.cachedTip(input.application.branch);
+      let rejected = 0;
+      for (let attempt = 1; attempt <= PUSH_ATTEMPTS + 1; attempt++) {
+        if (rejected > 0) await backoff(rejected);
+        const fresh = cached === undefined;
+        const tip = cached ?? (await (attempt === 1 ? target.resolveBranch(input.application.branch) : target.refreshBranch(input.application.branch)));
+        cached = undefined;
         const done = await target.findCommitWithTrailers(tip, trailers, TRAILER_SEARCH_DEPTH);
         if (done) {
+          if (!fresh) continue;
           return { status: 'succeeded', commit: await target.commitInfo(done), noChange: false, files: [], message: `already committed as ${done.slice(0, 12)}` };
         }
         const plan = await planFolders(
@@ -53,9 +56,11 @@ export function commitRunner(open: OpenRepository): ActionRunner {
           input.promotion,
         );
         if (hasErrors(plan.problems)) {
+          if (!fresh) continue;
           return { status: 'failed', retryable: false, message: plan.problems.filter((p) => p.severity === 'error').map(formatProblem).join('; ') };
         }
         if (plan.files.length === 0) {
+          if (!fresh) continue;
           return { status: 'succeeded', noChange: true, files: [], message: 'no change: the target already holds these values' };
         }
         const sha = await target.commitFiles({
@@ -69,6 +74,8 @@ export function commitRunner(open: OpenRepository): ActionRunner {
         if (pushed.ok) {
           return { status: 'succeeded', commit: await target.commitInfo(sha), noChange: false, files: plan.files, message: `committed ${sha.slice(0, 12)}` };
         }
+        rejected++;
+        if (rejected >= PUSH_ATTEMPTS) break;
       }
       return { status: 'failed', retryable: true, message: `the push to ${input.application.branch} was rejected ${PUSH_ATTEMPTS} times because the branch kept moving` };
       });

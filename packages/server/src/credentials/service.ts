@@ -3,6 +3,7 @@ import { formatProblem, issuesToProblems } from '@stagecoach/core';
 import type { SecretBox } from '../adapters/crypto/index.ts';
 import { newId, type Clock } from '../clock.ts';
 import { fail, ok, type Result } from '../errors.ts';
+import { GitError, displayUrl } from '../git/errors.ts';
 import type { GitCredentials } from '../git/port.ts';
 import type { CredentialRepo, CredentialType, StoredCredential } from '../store/port.ts';
 
@@ -79,6 +80,14 @@ export class CredentialService {
   async forUrl(url: string): Promise<GitCredentials | undefined> {
     const found = await this.repo.findForUrl(url);
     if (!found) return undefined;
-    return JSON.parse(this.box.decrypt(found.encrypted, found.id)) as GitCredentials;
+    try {
+      return JSON.parse(this.box.decrypt(found.encrypted, found.id)) as GitCredentials;
+    } catch {
+      throw new GitError(
+        'unauthorized',
+        displayUrl(url),
+        `the stored credential "${found.name}" cannot be decrypted with this server's secret key (was the key changed?); store the credential again`,
+      );
+    }
   }
 }

@@ -79,7 +79,7 @@ export function pickSource(world: World, request: PreviewRequest): Result<Applic
     ]);
   }
   if (candidates.length > 1) {
-    return fail('validation_failed', `product "${request.product}" has ${candidates.length} applications in "${request.from}"; choose the source with "application"`, [
+    return fail('validation_failed', `product "${request.product}" has ${candidates.length} applications in "${request.from}"; choose the source with "application" (--app on the command line)`, [
       error('ambiguous-source', 'application', `one of: ${candidates.map((a) => a.metadata.name).join(', ')}`),
     ]);
   }

@@ -19,7 +19,7 @@ export const ADMIN_SECRET = 'sct_test-admin-secret-0000000000';
  * A real server application on a fresh SQLite file in a temporary folder, with an admin token,
  * called in-process through `app.request` (no socket).
  */
-export async function testApp(options: { databaseUrl?: string } = {}) {
+export async function testApp(options: { databaseUrl?: string; allowLocalRepositories?: boolean } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'stagecoach-api-'));
   const clock = fixedClock();
   const built = await buildServer({ dataDir, adminToken: ADMIN_SECRET, webDist: join(dataDir, 'no-web'), ...options }, clock);
