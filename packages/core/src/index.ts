@@ -21,3 +21,27 @@ export * from './changeset/diff.ts';
 export type { ValueEdit, ValuePath, EditResult } from './changeset/values.ts';
 export { setYamlValues, readYamlDocuments } from './changeset/yaml-edit.ts';
 export { setJsonValues, readJsonDocument, detectJsonFormatting } from './changeset/json-edit.ts';
+export {
+  ArgoArgumentParameter,
+  ArgoContainer,
+  ArgoDagTask,
+  ArgoDuration,
+  ArgoInputParameter,
+  ArgoOutputParameter,
+  ArgoRetryStrategy,
+  ArgoScript,
+  ArgoStep,
+  ArgoTemplate,
+  ArgoWorkflowSpec,
+  ARGO_ONLY_KINDS,
+  LOCAL_KINDS,
+  type LocalKind,
+  checkLocalSupport,
+  readArgoDuration,
+  templateKind,
+} from './workflows/model.ts';
+export { validateWorkflowTemplate } from './workflows/validate.ts';
+export * from './workflows/expressions.ts';
+export * from './workflows/depends.ts';
+export * from './workflows/executor.ts';
+export * from './workflows/parameters.ts';
