@@ -112,6 +112,30 @@ describe('stagecoach CLI against a real server', () => {
     assert.match(flows.err, /not_found/);
   });
 
+  test('workflow run --watch prints node progress and exits by the run\'s phase; runs and logs show it after', async () => {
+    const ok = await cli(server, ['workflow', 'run', 'build-then-verify', '-p', 'APP_NAME=shop', '--watch']);
+    assert.equal(ok.code, EXIT.ok, ok.err);
+    assert.match(ok.out, /^workflow run (\S+) started \(build-then-verify on the local engine\)$/m);
+    assert.match(ok.out, /\.verify {2}Succeeded$/m);
+    assert.match(ok.out, /^workflow run \S+ Succeeded$/m);
+
+    const failed = await cli(server, ['workflow', 'run', 'fail-on-purpose', '--watch']);
+    assert.equal(failed.code, EXIT.refused);
+    assert.match(failed.err, /Failed: exit code 1/);
+    const id = /workflow run (\S+) started/.exec(failed.out)![1]!;
+    const logs = await cli(server, ['workflow', 'logs', id]);
+    assert.equal(logs.code, EXIT.ok, logs.err);
+    assert.match(logs.out, /failing as asked/);
+    const runs = await cli(server, ['workflow', 'runs', '--phase', 'Failed', '-o', 'json']);
+    const listed = JSON.parse(runs.out) as { id: string }[] | { items: { id: string }[] };
+    const ids = (Array.isArray(listed) ? listed : listed.items).map((r) => r.id);
+    assert.deepEqual(ids, [id]);
+
+    const missing = await cli(server, ['workflow', 'run', 'smoke-tests']);
+    assert.equal(missing.code, EXIT.refused);
+    assert.match(missing.err, /declares parameter "APP_NAME" without a value/);
+  });
+
   test('usage errors and an unreachable server have their own exit codes', async () => {
     assert.equal((await cli(server, ['get', 'gizmos'])).code, EXIT.usage);
     assert.equal((await cli(server, ['get', 'environments', '-o', 'xml'])).code, EXIT.usage);

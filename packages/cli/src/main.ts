@@ -9,6 +9,7 @@ import { registerPromote } from './commands/promote.ts';
 import { registerVersions } from './commands/versions.ts';
 import { registerPullRequest } from './commands/pr.ts';
 import { registerCredential } from './commands/credential.ts';
+import { registerWorkflow } from './commands/workflow.ts';
 import { makeContext } from './context.ts';
 import { CliError, EXIT } from './errors.ts';
 import { processIo, type Io } from './io.ts';
@@ -34,6 +35,7 @@ export function buildProgram(io: Io) {
   registerVersions(program, ctx);
   registerPullRequest(program, ctx);
   registerCredential(program, ctx);
+  registerWorkflow(program, ctx);
   return program;
 }
 

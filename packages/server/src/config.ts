@@ -27,6 +27,20 @@ export const ServerConfig = z.strictObject({
    * server can, so turn it off there. Paths inside the data dir are refused either way.
    */
   allowLocalRepositories: z.boolean().default(true),
+  /**
+   * An Argo Workflows server to run workflows on (`engine: argo` in a run); without it only the
+   * local engine (steps as processes on this machine) is available.
+   */
+  argoWorkflows: z
+    .strictObject({
+      baseUrl: z.string().regex(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' }),
+      token: z.string().min(1),
+      namespace: z.string().min(1).default('argo'),
+      serviceAccountName: z.string().optional(),
+    })
+    .optional(),
+  /** Which engine runs workflows when a run names none: `local` (default) or `argo`. */
+  defaultWorkflowEngine: z.enum(['local', 'argo']).default('local'),
   /** Which Git provider opens pull requests for which repository URLs (see docs/git.md); default: local for all. */
   gitProviders: z.array(z.unknown()).optional(),
 });

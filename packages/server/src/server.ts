@@ -1,5 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { createArgoEngine } from './adapters/workflows/argo/index.ts';
+import { createLocalEngine, interruptedStatus } from './adapters/workflows/local/index.ts';
+import { WorkflowRunService } from './workflow-runs/service.ts';
 import type { AddressInfo } from 'node:net';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { GitError, displayUrl } from './git/errors.ts';
@@ -19,7 +22,7 @@ import { PromotionService } from './promotions/service.ts';
 import { LocalPullRequests } from './pull-requests/local.ts';
 import { TokenService } from './auth/tokens.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
+import { ConfigError, parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import { openStore } from './adapters/store/open.ts';
 import { ResourceService } from './resources/service.ts';
 import type { Store } from './store/port.ts';
@@ -73,6 +76,30 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     return git.open({ url, ...(found ? { credentials: found } : {}) });
   };
   const promotions = new PromotionService(resources, open);
+  if (config.defaultWorkflowEngine === 'argo' && !config.argoWorkflows) {
+    throw new ConfigError('invalid server settings:\n  defaultWorkflowEngine: "argo" needs argoWorkflows settings (argo-engine)');
+  }
+  const workflowRoot = join(config.dataDir, 'workflows');
+  await mkdir(workflowRoot, { recursive: true });
+  // The engine reports to the runs service, which needs the engine: bound once both exist.
+  let workflowRuns: WorkflowRunService | undefined;
+  const localEngine = createLocalEngine({ root: workflowRoot, clock, onChange: (id, status) => workflowRuns?.record(id, status) });
+  const argoEngine = config.argoWorkflows
+    ? createArgoEngine({
+        baseUrl: config.argoWorkflows.baseUrl,
+        token: config.argoWorkflows.token,
+        namespace: config.argoWorkflows.namespace,
+        ...(config.argoWorkflows.serviceAccountName ? { serviceAccountName: config.argoWorkflows.serviceAccountName } : {}),
+      })
+    : undefined;
+  workflowRuns = new WorkflowRunService({
+    runs: store.workflowRuns,
+    resources,
+    engines: { local: localEngine, argo: argoEngine },
+    defaultEngine: config.defaultWorkflowEngine,
+    clock,
+  });
+  await workflowRuns.recoverInterrupted(interruptedStatus);
   const links = { base: config.publicUrl ?? `http://${config.host}:${config.port}` };
   const pullRequests = new LocalPullRequests(store.pullRequests, open, clock, () => links.base);
   const remote = new Map<GitProviderSetting, GitProvider>();
@@ -89,6 +116,7 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     promotions,
     credentials,
     pullRequests,
+    workflowRuns,
     version: VERSION,
     ...(config.webDist ? { webDist: config.webDist } : {}),
     logError: (e) => console.error('stagecoach: unexpected error:', e),
@@ -103,11 +131,13 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     credentials,
     promotions,
     pullRequests,
+    workflowRuns,
     actions,
     git,
     links,
     open,
     async close() {
+      await localEngine.close();
       await git.close();
       await store.close();
     },

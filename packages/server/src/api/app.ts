@@ -16,6 +16,8 @@ import type { LocalPullRequests } from '../pull-requests/local.ts';
 import { registerCredentialRoutes } from './credentials.ts';
 import { registerPromotionRoutes } from './promotions.ts';
 import { registerPullRequestRoutes } from './pull-requests.ts';
+import { registerWorkflowRunRoutes } from './workflow-runs.ts';
+import type { WorkflowRunService } from '../workflow-runs/service.ts';
 
 /** Per-request values set by the auth middleware. */
 export type AppEnv = { Variables: { actor: Actor } };
@@ -27,6 +29,7 @@ export interface AppDeps {
   promotions: PromotionService;
   credentials: CredentialService;
   pullRequests: LocalPullRequests;
+  workflowRuns: WorkflowRunService;
   /** Folder of the built web UI; when absent, `/` explains how to build it. */
   webDist?: string;
   version: string;
@@ -126,6 +129,7 @@ export function createApp(deps: AppDeps): App {
   registerPromotionRoutes(app, deps.promotions);
   registerCredentialRoutes(app, deps.credentials);
   registerPullRequestRoutes(app, deps.pullRequests);
+  registerWorkflowRunRoutes(app, deps.workflowRuns);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31(OPENAPI_PATH, {

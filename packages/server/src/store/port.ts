@@ -3,6 +3,8 @@
  * Adapters live in `adapters/store/` (SQLite embedded, PostgreSQL for several replicas).
  */
 
+import type { NodePhase, RunStatus } from '../workflows/port.ts';
+
 /** Which database a store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -240,9 +242,10 @@ export interface StoreTransaction {
   tokens: TokenRepo;
   credentials: CredentialRepo;
   pullRequests: PullRequestRepo;
+  workflowRuns: WorkflowRunRepo;
 }
 
-/** The server's database: resources, tokens, Git credentials and local pull requests, with transactions. */
+/** The server's database: resources, tokens, Git credentials, local pull requests and workflow runs, with transactions. */
 export interface Store extends StoreTransaction {
   readonly dialect: StoreDialect;
   /**
@@ -256,4 +259,85 @@ export interface Store extends StoreTransaction {
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** Closes the connections. Calling it again does nothing. */
   close(): Promise<void>;
+}
+
+/** Which workflow engine runs a workflow run (see the workflow engine port). */
+export type WorkflowEngineKind = 'local' | 'argo';
+
+/** What a workflow run is about, for filters; every key optional. */
+export interface WorkflowRunLabels {
+  product?: string;
+  environment?: string;
+  application?: string;
+  release?: string;
+}
+
+/** A workflow run as stored: what was asked for, and the engine's last reported status. */
+export interface StoredWorkflowRun {
+  /** Unique, chosen by the caller (sortable by time, see `newId`). */
+  id: string;
+  /** The WorkflowTemplate's name. */
+  template: string;
+  engine: WorkflowEngineKind;
+  /** The engine's id of the current attempt (an Argo workflow name); absent until submitted. */
+  externalId?: string;
+  /** The run's phase, copied from `status.phase` so that it can be filtered on. */
+  phase: NodePhase;
+  /** The parameters passed (only those the template declares). */
+  parameters: Record<string, string>;
+  /** The engine's last status of the current attempt. */
+  status: RunStatus;
+  labels: WorkflowRunLabels;
+  /** The run this one resubmits, when it does. */
+  retryOf?: string;
+  /** 1 when created, +1 on every retry (each retry is a new submission to the engine). */
+  attempts: number;
+  /** ISO-8601 time of creation, as given by the caller. */
+  createdAt: string;
+  /** ISO-8601 time of the last status change, as given by the caller. */
+  updatedAt: string;
+  /** ISO-8601 time the run reached a terminal phase; absent while it runs. */
+  finishedAt?: string;
+}
+
+/** Which workflow runs to list; absent fields do not filter. Label filters compare exactly. */
+export interface WorkflowRunFilter {
+  phase?: NodePhase;
+  template?: string;
+  product?: string;
+  environment?: string;
+  application?: string;
+  release?: string;
+  /** At most this many, the newest; default all. */
+  limit?: number;
+}
+
+/** A new status of a workflow run. */
+export interface WorkflowRunChange {
+  phase: NodePhase;
+  status: RunStatus;
+  /** Replaces the stored one when given; absent: kept. */
+  externalId?: string;
+  /** Replaces the stored count when given; absent: kept. */
+  attempts?: number;
+  /** ISO-8601 time of the change. */
+  updatedAt: string;
+  /** Replaces the stored one when given; absent: removed (the run is not finished). */
+  finishedAt?: string;
+}
+
+/** Workflow runs started by people, the API or releases; never deleted. */
+export interface WorkflowRunRepo {
+  /** Stores a new run. Its id must be new: a taken id fails with the database's own error. */
+  create(run: StoredWorkflowRun): Promise<void>;
+  /** The run with this id, or `undefined`. */
+  get(id: string): Promise<StoredWorkflowRun | undefined>;
+  /** The run whose current attempt has this engine id on this engine, or `undefined`. */
+  findByExternalId(engine: WorkflowEngineKind, externalId: string): Promise<StoredWorkflowRun | undefined>;
+  /** Newest first (createdAt desc, then id desc, by Unicode code point), filtered. */
+  list(filter?: WorkflowRunFilter): Promise<StoredWorkflowRun[]>;
+  /** Records a new status and returns the run as stored, or `undefined` when there is no such id. */
+  updateStatus(id: string, change: WorkflowRunChange): Promise<StoredWorkflowRun | undefined>;
+  /** Runs whose phase is not terminal (Pending or Running), oldest first. */
+  unfinished(): Promise<StoredWorkflowRun[]>;
 }

@@ -13,7 +13,9 @@ import type {
   StoredPullRequest,
   StoredResource,
   StoredToken,
+  StoredWorkflowRun,
 } from '../../store/port.ts';
+import type { RunStatus } from '../../workflows/port.ts';
 import { openStore, SQLITE_FILE_NAME } from './open.ts';
 import { redactDatabaseUrl } from './postgres/url.ts';
 
@@ -666,6 +668,127 @@ function storeSuite(harness: Harness): void {
     assert.deepEqual(mine(await store.pullRequests.list()).map((pr) => pr.id), [prId('3'), prId('1')]);
   });
 
+  // Workflow runs are never deleted either: each test uses its own ids and template names.
+  const runId = (n: string) => `wr-${run}-${n}`;
+  const tpl = (name = 'smoke') => `${name}-${run}`;
+  const runStatus = (over: Partial<RunStatus> = {}): RunStatus => ({ phase: 'Pending', nodes: [], globalOutputs: {}, ...over });
+  const workflowRun = (over: Partial<StoredWorkflowRun> = {}): StoredWorkflowRun => ({
+    id: runId('1'),
+    template: tpl(),
+    engine: 'local',
+    phase: 'Pending',
+    parameters: { url: 'https://qa.example', 'ünï': 'déjà vu 🚂' },
+    status: runStatus(),
+    labels: { product: 'shop', environment: 'qa' },
+    attempts: 1,
+    createdAt: T1,
+    updatedAt: T1,
+    ...over,
+  });
+  const myRuns = (runs: StoredWorkflowRun[]) => runs.filter((r) => r.id.startsWith(`wr-${run}-`));
+
+  it('workflow runs: create and get round-trip every field; optional fields absent when unset', async () => {
+    const bare = workflowRun();
+    const full = workflowRun({
+      id: runId('2'),
+      engine: 'argo',
+      externalId: 'smoke-x7k2p',
+      phase: 'Succeeded',
+      status: runStatus({
+        phase: 'Succeeded',
+        startedAt: T1,
+        finishedAt: T2,
+        message: 'done',
+        nodes: [
+          { id: 'n1', name: 'smoke', displayName: 'smoke', templateName: 'main', type: 'Steps', phase: 'Succeeded', outputs: [], children: ['n2'] },
+          { id: 'n2', name: 'smoke[0].check', displayName: 'check', templateName: 'curl', type: 'Pod', phase: 'Succeeded', outputs: [{ name: 'code', value: '200', globalName: 'smoke-code' }], children: [], attempts: 2 },
+        ],
+        globalOutputs: { 'smoke-code': '200' },
+      }),
+      labels: { product: 'shop', environment: 'qa', application: 'web', release: 'rel-1' },
+      retryOf: runId('1'),
+      attempts: 3,
+      updatedAt: T2,
+      finishedAt: T2,
+    });
+    await store.workflowRuns.create(bare);
+    await store.workflowRuns.create(full);
+    const gotBare = await store.workflowRuns.get(bare.id);
+    assert.deepEqual(gotBare, bare);
+    for (const key of ['externalId', 'retryOf', 'finishedAt']) assert.ok(!(key in gotBare!), `no ${key} key while there is none`);
+    assert.deepEqual(await store.workflowRuns.get(full.id), full);
+    assert.equal(await store.workflowRuns.get(runId('nope')), undefined);
+    await assert.rejects(store.workflowRuns.create(workflowRun()), 'a taken id fails');
+  });
+
+  it('workflow runs: list newest first, filtered by phase, template, labels and limited', async () => {
+    const made = [
+      workflowRun({ id: runId('a'), createdAt: T1 }),
+      workflowRun({ id: runId('b'), createdAt: T2, phase: 'Running', labels: { product: 'shop', environment: 'prod', release: 'r1' } }),
+      workflowRun({ id: runId('c'), createdAt: T2, template: tpl('deploy'), phase: 'Failed', labels: { product: 'shop', application: 'web' } }),
+      workflowRun({ id: runId('d'), createdAt: T3, labels: { product: 'bank', environment: 'qa', release: 'r1' } }),
+    ];
+    for (const r of made) await store.workflowRuns.create(r);
+    const ids = (runs: StoredWorkflowRun[]) => myRuns(runs).map((r) => r.id.slice(`wr-${run}-`.length));
+    assert.deepEqual(ids(await store.workflowRuns.list()), ['d', 'c', 'b', 'a']);
+    assert.deepEqual(await store.workflowRuns.list({ template: tpl('deploy') }), [made[2]]);
+    assert.deepEqual(ids(await store.workflowRuns.list({ template: tpl() })), ['d', 'b', 'a']);
+    assert.deepEqual(ids(await store.workflowRuns.list({ phase: 'Running' })), ['b']);
+    assert.deepEqual(ids(await store.workflowRuns.list({ template: tpl(), phase: 'Pending' })), ['d', 'a']);
+    assert.deepEqual(ids(await store.workflowRuns.list({ product: 'shop' })), ['c', 'b', 'a']);
+    assert.deepEqual(ids(await store.workflowRuns.list({ product: 'shop', environment: 'qa' })), ['a']);
+    assert.deepEqual(ids(await store.workflowRuns.list({ environment: 'qa' })), ['d', 'a']);
+    assert.deepEqual(ids(await store.workflowRuns.list({ application: 'web' })), ['c']);
+    assert.deepEqual(ids(await store.workflowRuns.list({ release: 'r1' })), ['d', 'b']);
+    assert.deepEqual(ids(await store.workflowRuns.list({ release: 'r' })), [], 'exact, not a prefix');
+    assert.deepEqual(ids(await store.workflowRuns.list({ template: tpl(), limit: 2 })), ['d', 'b']);
+  });
+
+  it('workflow runs: updateStatus replaces the status, keeps or replaces externalId and attempts, sets and clears finishedAt', async () => {
+    const created = workflowRun();
+    await store.workflowRuns.create(created);
+    const running = runStatus({ phase: 'Running', startedAt: T2, nodes: [{ id: 'n1', name: 'smoke', displayName: 'smoke', templateName: 'main', type: 'Steps', phase: 'Running', outputs: [], children: [] }] });
+    const first = await store.workflowRuns.updateStatus(created.id, { phase: 'Running', status: running, externalId: 'ext-1', updatedAt: T2 });
+    const afterFirst: StoredWorkflowRun = { ...created, phase: 'Running', status: running, externalId: 'ext-1', updatedAt: T2 };
+    assert.deepEqual(first, afterFirst);
+    assert.deepEqual(await store.workflowRuns.get(created.id), afterFirst);
+    assert.deepEqual(await store.workflowRuns.findByExternalId('local', 'ext-1'), afterFirst);
+    assert.equal(await store.workflowRuns.findByExternalId('argo', 'ext-1'), undefined, 'per engine');
+
+    const failed = runStatus({ phase: 'Failed', startedAt: T2, finishedAt: T3, message: 'exit code 1' });
+    const second = await store.workflowRuns.updateStatus(created.id, { phase: 'Failed', status: failed, updatedAt: T3, finishedAt: T3 });
+    assert.deepEqual(second, { ...afterFirst, phase: 'Failed', status: failed, updatedAt: T3, finishedAt: T3 });
+
+    // A retry: a new attempt with a new engine id, not finished any more.
+    const retried = await store.workflowRuns.updateStatus(created.id, { phase: 'Pending', status: runStatus(), externalId: 'ext-2', attempts: 2, updatedAt: T3 });
+    assert.deepEqual(retried, { ...created, externalId: 'ext-2', attempts: 2, updatedAt: T3 });
+    assert.ok(!('finishedAt' in retried!));
+    assert.equal(await store.workflowRuns.findByExternalId('local', 'ext-1'), undefined);
+    assert.equal(await store.workflowRuns.updateStatus(runId('nope'), { phase: 'Running', status: running, updatedAt: T2 }), undefined);
+  });
+
+
+  it('workflow runs: unfinished lists Pending and Running ones, oldest first', async () => {
+    const made = [
+      workflowRun({ id: runId('r'), phase: 'Running', createdAt: T2 }),
+      workflowRun({ id: runId('p'), phase: 'Pending', createdAt: T1 }),
+      ...(['Succeeded', 'Failed', 'Error', 'Terminated', 'Skipped'] as const).map((phase) => workflowRun({ id: runId(phase), phase, finishedAt: T3 })),
+    ];
+    for (const r of made) await store.workflowRuns.create(r);
+    assert.deepEqual(myRuns(await store.workflowRuns.unfinished()), [made[1], made[0]]);
+  });
+
+  it('workflow runs: writes in a rolled-back transaction leave nothing', async () => {
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.workflowRuns.create(workflowRun());
+        assert.equal((await tx.workflowRuns.get(runId('1')))?.id, runId('1'));
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.equal(await store.workflowRuns.get(runId('1')), undefined);
+  });
   it('round-trips JSON bodies: nesting, unicode and numbers', async () => {
     const body = {
       apiVersion: 'stagecoach.dev/v1',

@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { resourcesAndTokens } from './migrations/0001_resources_and_tokens.ts';
 import { credentials } from './migrations/0002_credentials.ts';
 import { pullRequests } from './migrations/0003_pull_requests.ts';
+import { workflowRuns } from './migrations/0004_workflow_runs.ts';
 
 /**
  * Every migration, by name, applied in name order. Append new steps with the next number; never
@@ -12,6 +13,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001_resources_and_tokens': resourcesAndTokens,
   '0002_credentials': credentials,
   '0003_pull_requests': pullRequests,
+  '0004_workflow_runs': workflowRuns,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

@@ -3,6 +3,8 @@
  * kept as text, times as ISO-8601 text.
  */
 
+import type { Generated } from 'kysely';
+
 /** One row per resource; primary key (kind, name). */
 export interface ResourcesTable {
   kind: string;
@@ -56,9 +58,35 @@ export interface PullRequestsTable {
   updated_at: string;
 }
 
+/**
+ * One row per workflow run; indexed for listing by time, by template and by phase, and for finding
+ * a run by its engine's id. Label filters read the `labels` JSON.
+ */
+export interface WorkflowRunsTable {
+  id: string;
+  template: string;
+  /** A `WorkflowEngineKind`; checked when read. */
+  engine: string;
+  external_id: string | null;
+  /** A `NodePhase`; checked when read. */
+  phase: string;
+  /** JSON text of an object of strings. */
+  parameters: string;
+  /** JSON text of the engine's last `RunStatus`. */
+  status: string;
+  /** JSON text of the `WorkflowRunLabels`. */
+  labels: string;
+  retry_of: string | null;
+  attempts: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   resources: ResourcesTable;
   tokens: TokensTable;
   credentials: CredentialsTable;
   pull_requests: PullRequestsTable;
+  workflow_runs: WorkflowRunsTable;
 }

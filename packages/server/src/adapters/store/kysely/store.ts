@@ -5,6 +5,7 @@ import { KyselyPullRequests } from './pull-requests.ts';
 import { KyselyResources } from './resources.ts';
 import type { Database } from './schema.ts';
 import { KyselyTokens } from './tokens.ts';
+import { KyselyWorkflowRuns } from './workflow-runs.ts';
 
 /**
  * The store over an open, migrated Kysely instance; shared by the SQLite and PostgreSQL adapters.
@@ -26,5 +27,6 @@ function repositories(db: Kysely<Database>, dialect: StoreDialect): StoreTransac
     tokens: new KyselyTokens(db, dialect),
     credentials: new KyselyCredentials(db, dialect),
     pullRequests: new KyselyPullRequests(db, dialect),
+    workflowRuns: new KyselyWorkflowRuns(db, dialect),
   };
 }

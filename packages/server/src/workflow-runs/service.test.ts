@@ -1,0 +1,294 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createArgoEngine } from '../adapters/workflows/argo/engine.ts';
+import { createLocalEngine, interruptedStatus, type LocalEngine } from '../adapters/workflows/local/index.ts';
+import { openStore } from '../adapters/store/open.ts';
+import { systemClock } from '../clock.ts';
+import type { Result } from '../errors.ts';
+import { ResourceService } from '../resources/service.ts';
+import type { Store, StoredWorkflowRun } from '../store/port.ts';
+import { startFakeArgoWorkflows, type FakeArgoWorkflows } from '../testing/fakes/argo-workflows.ts';
+import { isTerminalPhase } from '../workflows/port.ts';
+import { WorkflowRunService, type WorkflowRunDetail } from './service.ts';
+
+// The service with the real local engine (host processes) and a real SQLite store in a
+// temporary folder; Argo through its fake server (it cannot run here).
+
+const TEST = { timeout: 60_000 };
+const T0 = '2026-01-01T10:00:00.000Z';
+
+let dir: string;
+let store: Store;
+let engine: LocalEngine;
+let service: WorkflowRunService;
+
+function script(name: string, source: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name, script: { image: 'alpine:3.20', command: ['sh'], source, env: [{ name: 'SHARED', value: dir }] }, ...extra };
+}
+
+async function putTemplate(name: string, spec: Record<string, unknown>): Promise<void> {
+  await store.resources.put({ kind: 'WorkflowTemplate', name, body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowTemplate', metadata: { name }, spec }, now: T0 });
+}
+
+function value<T>(result: Result<T>): T {
+  if (!result.ok) assert.fail(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+/** Polls `get` until the run is terminal. */
+async function finished(id: string, limitMs = 20_000): Promise<WorkflowRunDetail> {
+  for (const start = Date.now(); Date.now() - start < limitMs; await sleep(20)) {
+    const run = value(await service.get(id));
+    if (isTerminalPhase(run.phase)) return run;
+  }
+  assert.fail(`run ${id} did not finish`);
+}
+
+/** Polls the store (not the service) until `check` holds: proves what `record` wrote. */
+async function stored(id: string, check: (run: StoredWorkflowRun) => boolean, limitMs = 20_000): Promise<StoredWorkflowRun> {
+  for (const start = Date.now(); Date.now() - start < limitMs; await sleep(20)) {
+    const run = await store.workflowRuns.get(id);
+    if (run && check(run)) return run;
+  }
+  assert.fail(`stored run ${id} never matched`);
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'stagecoach-runs-'));
+  store = await openStore({ dataDir: join(dir, 'data') });
+  engine = createLocalEngine({ root: dir, maxParallel: 4, killGraceMs: 500, onChange: (id, status) => service.record(id, status) });
+  service = new WorkflowRunService({
+    runs: store.workflowRuns,
+    resources: new ResourceService(store, () => new Date()),
+    engines: { local: engine, argo: undefined },
+    defaultEngine: 'local',
+    clock: systemClock,
+  });
+  await putTemplate('smoke', {
+    entrypoint: 'main',
+    arguments: { parameters: [{ name: 'url' }, { name: 'env' }, { name: 'retries', value: '3' }] },
+    templates: [
+      { name: 'main', steps: [[{ name: 'check', template: 'check' }], [{ name: 'report', template: 'report' }]] },
+      script('check', 'echo "checking {{workflow.parameters.url}}"; echo "env {{workflow.parameters.env}}"; echo 200 > /tmp/code', {
+        outputs: { parameters: [{ name: 'code', valueFrom: { path: '/tmp/code' }, globalName: 'smoke-code' }] },
+      }),
+      script('report', 'echo "retries {{workflow.parameters.retries}}"'),
+    ],
+  });
+});
+
+afterEach(async () => {
+  await engine.close();
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('WorkflowRunService with the local engine', () => {
+  it('refuses an unknown template (404), missing parameters (422, every one) and an engine that is not configured (422)', TEST, async () => {
+    const unknown = await service.start({ template: 'nope' });
+    assert.deepEqual(unknown, { ok: false, error: { code: 'not_found', message: 'WorkflowTemplate "nope" not found', details: [] } });
+
+    const missing = await service.start({ template: 'smoke', parameters: { other: 'x' } });
+    assert.equal(missing.ok, false);
+    if (missing.ok) return;
+    assert.equal(missing.error.code, 'validation_failed');
+    assert.equal(missing.error.message, 'workflow "smoke": 2 declared parameters have no value');
+    assert.deepEqual(
+      missing.error.details.map((p) => [p.rule, p.path, p.message, p.kind, p.name]),
+      [
+        ['missing-parameter', 'spec.arguments.parameters[0]', 'workflow "smoke" declares parameter "url" without a value, and this run does not provide it', 'WorkflowTemplate', 'smoke'],
+        ['missing-parameter', 'spec.arguments.parameters[1]', 'workflow "smoke" declares parameter "env" without a value, and this run does not provide it', 'WorkflowTemplate', 'smoke'],
+      ],
+    );
+
+    const argo = await service.start({ template: 'smoke', parameters: { url: 'u', env: 'qa' }, engine: 'argo' });
+    assert.deepEqual(argo, { ok: false, error: { code: 'validation_failed', message: 'workflow engine "argo" is not configured on this server', details: [] } });
+    assert.deepEqual(await store.workflowRuns.list(), [], 'nothing stored for a refused start');
+  });
+
+  it('starts a run with only the declared parameters, records every status from onChange, and shows nodes and outputs', TEST, async () => {
+    const started = value(
+      await service.start({ template: 'smoke', parameters: { url: 'https://qa.example', env: 'qa', undeclared: 'dropped' }, labels: { product: 'shop', environment: 'qa' } }),
+    );
+    assert.equal(started.template, 'smoke');
+    assert.equal(started.engine, 'local');
+    assert.equal(started.externalId, started.id, 'the local engine keeps the run id');
+    assert.deepEqual(started.parameters, { url: 'https://qa.example', env: 'qa' });
+    assert.deepEqual(started.labels, { product: 'shop', environment: 'qa' });
+    assert.equal(started.attempts, 1);
+
+    // Only the engine's onChange → record writes this: nobody calls get.
+    const done = await stored(started.id, (r) => r.phase === 'Succeeded' && r.status.nodes.every((n) => isTerminalPhase(n.phase)));
+    assert.equal(done.finishedAt, done.status.finishedAt);
+    assert.deepEqual(done.status.globalOutputs, { 'smoke-code': '200' });
+
+    const shown = value(await service.get(started.id));
+    assert.equal(shown.phase, 'Succeeded');
+    assert.deepEqual(shown.outputs, { 'smoke-code': '200' });
+    const check = shown.nodes.find((n) => n.displayName === 'check');
+    assert.ok(check);
+    assert.deepEqual(check.outputs, [{ name: 'code', value: '200', globalName: 'smoke-code' }]);
+    assert.deepEqual(Object.keys(shown).sort(), ['attempts', 'createdAt', 'engine', 'externalId', 'finishedAt', 'id', 'labels', 'nodes', 'outputs', 'parameters', 'phase', 'startedAt', 'template', 'updatedAt']);
+
+    const listed = await service.list({ product: 'shop' });
+    assert.deepEqual(listed.map((r) => r.id), [started.id]);
+    assert.ok(!('nodes' in listed[0]!) && !('externalId' in listed[0]!), 'lists carry no nodes');
+    assert.deepEqual(await service.list({ product: 'bank' }), []);
+    assert.deepEqual((await service.list({ phase: 'Succeeded', template: 'smoke' })).length, 1);
+    assert.deepEqual(await service.get('nope'), { ok: false, error: { code: 'not_found', message: 'workflow run "nope" not found', details: [] } });
+  });
+
+  it('logs: one node by name or id, or every process node with its name before each line', TEST, async () => {
+    const run = value(await service.start({ template: 'smoke', parameters: { url: 'https://qa.example', env: 'qa' } }));
+    const done = await finished(run.id);
+    const check = done.nodes.find((n) => n.displayName === 'check')!;
+    const report = done.nodes.find((n) => n.displayName === 'report')!;
+    assert.equal(value(await service.logs(run.id, check.name)), 'checking https://qa.example\nenv qa\n');
+    assert.equal(value(await service.logs(run.id, check.id)), 'checking https://qa.example\nenv qa\n');
+    assert.equal(value(await service.logs(run.id)), `${check.name}: checking https://qa.example\n${check.name}: env qa\n${report.name}: retries 3\n`);
+    const unknown = await service.logs(run.id, 'ghost');
+    assert.equal(!unknown.ok && unknown.error.code, 'not_found');
+  });
+
+  it('terminates a running run; a finished one cannot be terminated (409)', TEST, async () => {
+    await putTemplate('slow', { entrypoint: 'main', templates: [script('main', 'echo started > "$SHARED/started"; sleep 30')] });
+    const run = value(await service.start({ template: 'slow' }));
+    await stored(run.id, (r) => r.phase === 'Running');
+    const stopped = value(await service.terminate(run.id));
+    assert.ok(['Terminated', 'Running'].includes(stopped.phase), stopped.phase);
+    const end = await finished(run.id);
+    assert.equal(end.phase, 'Terminated');
+    const again = await service.terminate(run.id);
+    assert.deepEqual(again, { ok: false, error: { code: 'conflict', message: `workflow run "${run.id}" is Terminated; only a Pending or Running one can be terminated`, details: [] } });
+  });
+
+  it('retries a failed run under the same id as a new attempt, and resubmits as a new run', TEST, async () => {
+    // Fails the first time (no marker yet), succeeds after.
+    await putTemplate('flaky', {
+      entrypoint: 'main',
+      arguments: { parameters: [{ name: 'who' }] },
+      templates: [script('main', 'echo "hello {{workflow.parameters.who}}"; if [ -f "$SHARED/marker" ]; then exit 0; fi; touch "$SHARED/marker"; exit 1')],
+    });
+    const run = value(await service.start({ template: 'flaky', parameters: { who: 'world' }, labels: { release: 'r1' } }));
+    assert.equal((await finished(run.id)).phase, 'Failed');
+
+    const retried = value(await service.retry(run.id));
+    assert.equal(retried.id, run.id);
+    assert.equal(retried.attempts, 2);
+    assert.equal(retried.externalId, `${run.id}-2`);
+    const done = await finished(run.id);
+    assert.equal(done.phase, 'Succeeded');
+    assert.equal(done.attempts, 2);
+    assert.deepEqual(done.parameters, { who: 'world' });
+    assert.equal(value(await service.logs(run.id)).trim().endsWith('hello world'), true);
+    const refused = await service.retry(run.id);
+    assert.deepEqual(refused, { ok: false, error: { code: 'conflict', message: `workflow run "${run.id}" is Succeeded; only a Failed, Error or Terminated one can be retried`, details: [] } });
+
+    const again = value(await service.resubmit(run.id));
+    assert.notEqual(again.id, run.id);
+    assert.equal(again.retryOf, run.id);
+    assert.equal(again.attempts, 1);
+    assert.deepEqual(again.parameters, { who: 'world' });
+    assert.deepEqual(again.labels, { release: 'r1' });
+    assert.equal((await finished(again.id)).phase, 'Succeeded');
+    assert.deepEqual((await service.list({ release: 'r1' })).map((r) => r.id), [again.id, run.id]);
+  });
+
+  it('records an Error when the engine refuses the template', TEST, async () => {
+    await putTemplate('broken', { entrypoint: 'missing', templates: [script('main', 'true')] });
+    const run = value(await service.start({ template: 'broken' }));
+    const done = await finished(run.id);
+    assert.equal(done.phase, 'Error');
+    assert.match(done.message ?? '', /the local engine cannot run WorkflowTemplate "broken"/);
+    assert.ok(done.finishedAt);
+  });
+
+  it('recoverInterrupted marks unfinished local runs Error and leaves Argo and finished runs alone', TEST, async () => {
+    const base: StoredWorkflowRun = {
+      id: 'r-local',
+      template: 'smoke',
+      engine: 'local',
+      externalId: 'r-local',
+      phase: 'Running',
+      parameters: {},
+      status: {
+        phase: 'Running',
+        startedAt: T0,
+        nodes: [{ id: 'n1', name: 'r-local', displayName: 'r-local', templateName: 'main', type: 'Pod', phase: 'Running', outputs: [], children: [] }],
+        globalOutputs: {},
+      },
+      labels: {},
+      attempts: 1,
+      createdAt: T0,
+      updatedAt: T0,
+    };
+    await store.workflowRuns.create(base);
+    await store.workflowRuns.create({ ...base, id: 'r-pending', externalId: 'r-pending', phase: 'Pending', status: { phase: 'Pending', nodes: [], globalOutputs: {} } });
+    await store.workflowRuns.create({ ...base, id: 'r-argo', engine: 'argo', externalId: 'smoke-abcde' });
+    await store.workflowRuns.create({ ...base, id: 'r-done', phase: 'Succeeded', status: { ...base.status, phase: 'Succeeded' }, finishedAt: T0 });
+
+    assert.equal(await service.recoverInterrupted(interruptedStatus), 2);
+    const local = (await store.workflowRuns.get('r-local'))!;
+    assert.equal(local.phase, 'Error');
+    assert.equal(local.status.message, 'interrupted by a server restart');
+    assert.equal(local.status.nodes[0]!.phase, 'Error');
+    assert.equal(local.finishedAt, local.status.finishedAt);
+    assert.equal((await store.workflowRuns.get('r-pending'))!.phase, 'Error');
+    assert.equal((await store.workflowRuns.get('r-argo'))!.phase, 'Running');
+    assert.equal((await store.workflowRuns.get('r-done'))!.phase, 'Succeeded');
+    // A late notification cannot reopen it.
+    await service.record('r-local', { phase: 'Running', nodes: [], globalOutputs: {} });
+    assert.equal((await store.workflowRuns.get('r-local'))!.phase, 'Error');
+  });
+});
+
+describe('WorkflowRunService with the Argo engine (fake Argo Workflows server)', () => {
+  const TOKEN = 'test-token';
+  let argo: FakeArgoWorkflows;
+  before(async () => {
+    argo = await startFakeArgoWorkflows({ token: TOKEN, namespace: 'delivery' });
+  });
+  after(() => argo.stop());
+
+  it('submits, refreshes the status on get until terminal, terminates, and reads logs by node', TEST, async () => {
+    const argoEngine = createArgoEngine({ baseUrl: argo.url, token: TOKEN, namespace: 'delivery' });
+    const runs = new WorkflowRunService({
+      runs: store.workflowRuns,
+      resources: new ResourceService(store, () => new Date()),
+      engines: { local: engine, argo: argoEngine },
+      defaultEngine: 'argo',
+      clock: systemClock,
+    });
+    const run = value(await runs.start({ template: 'smoke', parameters: { url: 'https://qa.example', env: 'qa' } }));
+    assert.equal(run.engine, 'argo');
+    const wf = run.externalId!;
+    assert.ok(argo.workflows.has(wf));
+    assert.equal(run.phase, 'Pending');
+
+    argo.setNodePhase(wf, `${wf}[0].check`, 'Running');
+    argo.setLogs(wf, `${wf}[0].check`, ['checking', 'ok']);
+    const running = value(await runs.get(run.id));
+    assert.equal(running.phase, 'Running');
+    assert.ok(running.nodes.some((n) => n.name === `${wf}[0].check` && n.phase === 'Running'));
+    assert.equal((await store.workflowRuns.get(run.id))!.phase, 'Running', 'get stores what it read');
+
+    assert.equal(value(await runs.logs(run.id, `${wf}[0].check`)), 'checking\nok');
+    assert.equal(value(await runs.logs(run.id)), `${wf}[0].check: checking\n${wf}[0].check: ok\n`);
+
+    const stopped = value(await runs.terminate(run.id));
+    assert.equal(stopped.phase, 'Terminated');
+    assert.ok(stopped.finishedAt);
+    const again = await runs.get(run.id);
+    assert.equal(value(again).phase, 'Terminated');
+
+    const second = value(await runs.start({ template: 'smoke', parameters: { url: 'u', env: 'prod' } }));
+    argo.setNodePhase(second.externalId!, `${second.externalId}[0].check`, 'Succeeded');
+    argo.finish(second.externalId!, 'Succeeded');
+    assert.equal(value(await runs.get(second.id)).phase, 'Succeeded');
+    assert.deepEqual((await runs.list({ phase: 'Succeeded' })).map((r) => r.id), [second.id]);
+  });
+});

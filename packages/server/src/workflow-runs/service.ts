@@ -1,0 +1,416 @@
+import { declaredOnly, type DeclaringTemplate } from '@stagecoach/core';
+import { newId, type Clock } from '../clock.ts';
+import { fail, ok, type Result } from '../errors.ts';
+import type { ResourceService } from '../resources/service.ts';
+import type { StoredWorkflowRun, WorkflowEngineKind, WorkflowRunFilter, WorkflowRunLabels, WorkflowRunRepo } from '../store/port.ts';
+import { isTerminalPhase, type NodePhase, type RunNode, type RunStatus, type SubmitRun, type WorkflowEngine } from '../workflows/port.ts';
+
+/** A node of a run as the API shows it. */
+export interface WorkflowRunNodeView {
+  id: string;
+  name: string;
+  displayName: string;
+  templateName: string;
+  type: RunNode['type'];
+  phase: NodePhase;
+  startedAt?: string;
+  finishedAt?: string;
+  message?: string;
+  outputs: { name: string; value: string; globalName?: string }[];
+  children: string[];
+  /** How many times the node was tried (retryStrategy); absent when once. */
+  attempts?: number;
+}
+
+/** A run as lists show it: no nodes, no outputs. */
+export interface WorkflowRunSummary {
+  id: string;
+  template: string;
+  engine: WorkflowEngineKind;
+  phase: NodePhase;
+  /** The engine's message for the run (why it failed, "interrupted by a server restart"…). */
+  message?: string;
+  parameters: Record<string, string>;
+  labels: WorkflowRunLabels;
+  /** The run this one resubmits. */
+  retryOf?: string;
+  /** 1, +1 per retry. */
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** A run with its nodes (in the engine's order) and its global outputs. */
+export interface WorkflowRunDetail extends WorkflowRunSummary {
+  /** The engine's id of the current attempt (an Argo workflow name). */
+  externalId?: string;
+  nodes: WorkflowRunNodeView[];
+  /** Outputs exported with `globalName`, by that name. */
+  outputs: Record<string, string>;
+}
+
+/** What `start` needs. */
+export interface StartWorkflowRun {
+  /** The WorkflowTemplate's name. */
+  template: string;
+  /** Values by parameter name; those the template does not declare are dropped. Default none. */
+  parameters?: Record<string, string>;
+  /** Default the service's `defaultEngine`. */
+  engine?: WorkflowEngineKind;
+  labels?: WorkflowRunLabels;
+}
+
+export interface WorkflowRunServiceOptions {
+  runs: WorkflowRunRepo;
+  resources: Pick<ResourceService, 'get'>;
+  /** The configured engines; an absent one refuses runs asking for it. */
+  engines: Record<WorkflowEngineKind, WorkflowEngine | undefined>;
+  /** The engine of a run that names none. */
+  defaultEngine: WorkflowEngineKind;
+  clock: Clock;
+}
+
+/** What the local engine's `interruptedStatus` does: the status of a run a restart cut short. */
+export type InterruptedStatus = (previous: RunStatus, now: Date) => RunStatus;
+
+const initialStatus = (): RunStatus => ({ phase: 'Pending', nodes: [], globalOutputs: {} });
+const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Workflow runs started by hand (API, CLI) or by releases: the store keeps what was asked and the
+ * engine's last status; the engine runs it.
+ *
+ * Statuses reach the store three ways: `record` (the local engine's `onChange`), `get` (reads the
+ * engine while the run is not terminal) and the commands themselves. Writes to one run are
+ * serialised, and a terminal status is never replaced by a non-terminal one except by `retry`,
+ * so a late notification cannot reopen a finished run.
+ *
+ * **Retry** keeps the run id and submits the same parameters again as a new attempt (`attempts`
+ * + 1, a new `externalId`, engine run id `<id>-<attempt>`). Neither engine can resume a run at
+ * the failed node, so every node runs again, including those that had succeeded.
+ */
+export class WorkflowRunService {
+  readonly #runs: WorkflowRunRepo;
+  readonly #resources: Pick<ResourceService, 'get'>;
+  readonly #engines: Record<WorkflowEngineKind, WorkflowEngine | undefined>;
+  readonly #defaultEngine: WorkflowEngineKind;
+  readonly #clock: Clock;
+  /** The tail of the queue of writes, per run id. */
+  readonly #lanes = new Map<string, Promise<unknown>>();
+  /** Submissions under way: a notification for an engine id not stored yet waits for them. */
+  readonly #submitting = new Set<Promise<unknown>>();
+  /** `record` calls, applied one after the other in the order the engine made them. */
+  #recording: Promise<unknown> = Promise.resolve();
+
+  constructor(options: WorkflowRunServiceOptions) {
+    this.#runs = options.runs;
+    this.#resources = options.resources;
+    this.#engines = options.engines;
+    this.#defaultEngine = options.defaultEngine;
+    this.#clock = options.clock;
+  }
+
+  /** Starts a run of a WorkflowTemplate: 404 for an unknown template, 422 listing every missing parameter. */
+  async start(input: StartWorkflowRun): Promise<Result<WorkflowRunDetail>> {
+    return this.#start(input);
+  }
+
+  async #start(input: StartWorkflowRun, retryOf?: string): Promise<Result<WorkflowRunDetail>> {
+    const kind = input.engine ?? this.#defaultEngine;
+    const engine = this.#engines[kind];
+    if (!engine) return fail('validation_failed', `workflow engine "${kind}" is not configured on this server`);
+    const found = await this.#resources.get('WorkflowTemplate', input.template);
+    if (!found.ok) return fail('not_found', `WorkflowTemplate "${input.template}" not found`);
+    const template = toSubmitTemplate(found.value as unknown as SubmitRun['template']);
+    const { parameters, problems } = declaredOnly(template as unknown as DeclaringTemplate, input.parameters ?? {}, { kind: 'WorkflowTemplate', name: input.template });
+    if (problems.length > 0) {
+      const missing = problems.length === 1 ? problems[0]!.message : `workflow "${input.template}": ${problems.length} declared parameters have no value`;
+      return fail('validation_failed', missing, problems);
+    }
+    const now = this.#clock.now();
+    const run: StoredWorkflowRun = {
+      id: newId(now),
+      template: input.template,
+      engine: kind,
+      phase: 'Pending',
+      parameters,
+      status: initialStatus(),
+      labels: pickLabels(input.labels ?? {}),
+      attempts: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      ...(retryOf !== undefined ? { retryOf } : {}),
+    };
+    await this.#runs.create(run);
+    const stored = await this.#submit(run, engine, template, 1);
+    return ok(detail(stored));
+  }
+
+  /** Submits an attempt and stores its engine id and first status (or Error when the engine refused it). */
+  async #submit(run: StoredWorkflowRun, engine: WorkflowEngine, template: SubmitRun['template'], attempt: number): Promise<StoredWorkflowRun> {
+    const work = this.#lane(run.id, async () => {
+      let externalId: string;
+      try {
+        ({ externalId } = await engine.submit({ runId: attempt === 1 ? run.id : `${run.id}-${attempt}`, template, parameters: run.parameters }));
+      } catch (e) {
+        const at = this.#clock.now().toISOString();
+        const status: RunStatus = { ...initialStatus(), phase: 'Error', startedAt: at, finishedAt: at, message: `the ${engine.kind} engine refused the run: ${reason(e)}` };
+        return (await this.#runs.updateStatus(run.id, { phase: 'Error', status, attempts: attempt, updatedAt: at, finishedAt: at }))!;
+      }
+      // Read after submit returned, so that it is at least as new as any notification so far.
+      const status = await engine.status(externalId).catch(() => initialStatus());
+      return (await this.#write(run.id, status, { externalId, attempts: attempt, reopen: true }))!;
+    });
+    this.#submitting.add(work);
+    try {
+      return await work;
+    } finally {
+      this.#submitting.delete(work);
+    }
+  }
+
+  /** The run, with its status refreshed from the engine while it is not terminal. */
+  async get(id: string): Promise<Result<WorkflowRunDetail>> {
+    const run = await this.#runs.get(id);
+    if (!run) return fail('not_found', `workflow run "${id}" not found`);
+    return ok(detail(await this.#refresh(run)));
+  }
+
+  /** Runs, newest first, as stored (no engine is asked). */
+  async list(filter: WorkflowRunFilter = {}): Promise<WorkflowRunSummary[]> {
+    return (await this.#runs.list(filter)).map(summary);
+  }
+
+  /** Stops a Pending or Running run; its running nodes become Terminated. 409 when it is finished. */
+  async terminate(id: string): Promise<Result<WorkflowRunDetail>> {
+    const run = await this.#runs.get(id);
+    if (!run) return fail('not_found', `workflow run "${id}" not found`);
+    if (isTerminalPhase(run.phase)) return fail('conflict', `workflow run "${id}" is ${run.phase}; only a Pending or Running one can be terminated`);
+    const engine = this.#engines[run.engine];
+    if (!engine || run.externalId === undefined) {
+      // Never reached an engine (or its engine is no longer configured): nothing runs, record the end.
+      const at = this.#clock.now().toISOString();
+      const status: RunStatus = { ...run.status, phase: 'Terminated', finishedAt: at, message: 'terminated' };
+      return ok(detail((await this.#lane(id, () => this.#write(id, status)))!));
+    }
+    try {
+      await engine.terminate(run.externalId);
+    } catch (e) {
+      return fail('internal', `workflow run "${id}": the ${run.engine} engine could not terminate it: ${reason(e)}`);
+    }
+    return ok(detail(await this.#refresh((await this.#runs.get(id))!)));
+  }
+
+  /**
+   * Runs a Failed, Error or Terminated run again under the same id: a new attempt with the same
+   * parameters and the template as it is now. Every node runs again (see the class comment).
+   */
+  async retry(id: string): Promise<Result<WorkflowRunDetail>> {
+    const run = await this.#runs.get(id);
+    if (!run) return fail('not_found', `workflow run "${id}" not found`);
+    if (!isTerminalPhase(run.phase) || run.phase === 'Succeeded') {
+      return fail('conflict', `workflow run "${id}" is ${run.phase}; only a Failed, Error or Terminated one can be retried`);
+    }
+    const engine = this.#engines[run.engine];
+    if (!engine) return fail('validation_failed', `workflow engine "${run.engine}" is not configured on this server`);
+    const found = await this.#resources.get('WorkflowTemplate', run.template);
+    if (!found.ok) return fail('not_found', `workflow run "${id}": WorkflowTemplate "${run.template}" not found`);
+    const template = toSubmitTemplate(found.value as unknown as SubmitRun['template']);
+    return ok(detail(await this.#submit(run, engine, template, run.attempts + 1)));
+  }
+
+  /** A new run of the same template, engine, parameters and labels; its `retryOf` is this run. */
+  async resubmit(id: string): Promise<Result<WorkflowRunDetail>> {
+    const run = await this.#runs.get(id);
+    if (!run) return fail('not_found', `workflow run "${id}" not found`);
+    return this.#start({ template: run.template, parameters: run.parameters, engine: run.engine, labels: run.labels }, id);
+  }
+
+  /**
+   * Log text of one node (by id or name), or of every node that ran a process, in the engine's
+   * order, each line prefixed with `<node name>: `. Empty when the run never reached its engine.
+   */
+  async logs(id: string, node?: string): Promise<Result<string>> {
+    const run = await this.#runs.get(id);
+    if (!run) return fail('not_found', `workflow run "${id}" not found`);
+    const nodes = (await this.#refresh(run)).status.nodes;
+    const engine = this.#engines[run.engine];
+    if (node !== undefined) {
+      const found = nodes.find((n) => n.id === node) ?? nodes.find((n) => n.name === node);
+      if (!found) return fail('not_found', `workflow run "${id}" has no node "${node}"`);
+      if (!engine || run.externalId === undefined) return ok('');
+      try {
+        return ok(await engine.logs(run.externalId, found.id));
+      } catch (e) {
+        return fail('internal', `workflow run "${id}": the logs of node "${found.name}" cannot be read: ${reason(e)}`);
+      }
+    }
+    if (!engine || run.externalId === undefined) return ok('');
+    const parts: string[] = [];
+    for (const n of nodes.filter((n) => n.type === 'Pod')) {
+      const text = await engine.logs(run.externalId, n.id).catch((e: unknown) => `(logs unavailable: ${reason(e)})`);
+      if (text === '') continue;
+      const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+      parts.push(...lines.map((line) => `${n.name}: ${line}\n`));
+    }
+    return ok(parts.join(''));
+  }
+
+  /**
+   * Stores a status the engine reports for one of its runs: pass it as the local engine's
+   * `onChange`. Calls are applied in order; one for an engine id not stored yet waits for the
+   * submissions under way. A status for a run that is not ours is ignored.
+   */
+  record(externalId: string, status: RunStatus, engine: WorkflowEngineKind = 'local'): Promise<void> {
+    const next = this.#recording.then(async () => {
+      let run = await this.#runs.findByExternalId(engine, externalId);
+      if (!run && this.#submitting.size > 0) {
+        await Promise.allSettled([...this.#submitting]);
+        run = await this.#runs.findByExternalId(engine, externalId);
+      }
+      if (!run) return;
+      await this.#lane(run.id, () => this.#write(run.id, status, { onlyIf: externalId }));
+    });
+    this.#recording = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * At start-up, before the local engine takes runs: every unfinished local run was cut short by
+   * the restart (the local engine keeps runs in memory only); it gets the status `toError` makes
+   * (pass the local engine's `interruptedStatus`). Returns how many were marked.
+   */
+  async recoverInterrupted(toError: InterruptedStatus): Promise<number> {
+    const now = this.#clock.now();
+    let marked = 0;
+    for (const run of await this.#runs.unfinished()) {
+      if (run.engine !== 'local') continue;
+      const status = toError(run.status, now);
+      await this.#lane(run.id, () => this.#write(run.id, status));
+      marked += 1;
+    }
+    return marked;
+  }
+
+  /** Reads the engine's status of a run that is not terminal and stores it; the stored run when the engine cannot say. */
+  async #refresh(run: StoredWorkflowRun): Promise<StoredWorkflowRun> {
+    const engine = this.#engines[run.engine];
+    if (isTerminalPhase(run.phase) || !engine || run.externalId === undefined) return run;
+    const externalId = run.externalId;
+    return this.#lane(run.id, async () => {
+      let status: RunStatus;
+      try {
+        status = await engine.status(externalId);
+      } catch {
+        return (await this.#runs.get(run.id)) ?? run;
+      }
+      return (await this.#write(run.id, status, { onlyIf: externalId })) ?? run;
+    });
+  }
+
+  /**
+   * Writes a status (inside the run's lane). Skipped, returning the stored run, when the run is
+   * terminal and `reopen` is not set, or when `onlyIf` is not the current attempt's engine id.
+   */
+  async #write(
+    id: string,
+    status: RunStatus,
+    options: { externalId?: string; attempts?: number; reopen?: boolean; onlyIf?: string } = {},
+  ): Promise<StoredWorkflowRun | undefined> {
+    const stored = await this.#runs.get(id);
+    if (!stored) return undefined;
+    if (options.onlyIf !== undefined && stored.externalId !== options.onlyIf) return stored;
+    if (!options.reopen && isTerminalPhase(stored.phase) && (stored.phase !== status.phase || isDeepEqualJson(stored.status, status))) return stored;
+    const at = this.#clock.now().toISOString();
+    const finishedAt = isTerminalPhase(status.phase) ? (status.finishedAt ?? at) : undefined;
+    return this.#runs.updateStatus(id, {
+      phase: status.phase,
+      status,
+      ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
+      ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+      updatedAt: at,
+      ...(finishedAt !== undefined ? { finishedAt } : {}),
+    });
+  }
+
+  /** Runs `fn` after every earlier write to the same run has settled. */
+  #lane<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#lanes.get(id) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.#lanes.set(id, tail);
+    void tail.then(() => {
+      if (this.#lanes.get(id) === tail) this.#lanes.delete(id);
+    });
+    return next;
+  }
+}
+
+function isDeepEqualJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The template as engines take it: the Argo document without Stagecoach's server-managed metadata. */
+function toSubmitTemplate(resource: SubmitRun['template']): SubmitRun['template'] {
+  const { apiVersion, kind, metadata, spec } = resource;
+  const { resourceVersion: _v, creationTimestamp: _c, updateTimestamp: _u, ...rest } = metadata as Record<string, unknown> & { name: string };
+  return { apiVersion, kind, metadata: { ...rest, name: metadata.name }, spec };
+}
+
+function pickLabels(labels: WorkflowRunLabels): WorkflowRunLabels {
+  const out: WorkflowRunLabels = {};
+  for (const key of ['product', 'environment', 'application', 'release'] as const) {
+    const value = labels[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** The list view: fields named one by one, so nothing stored leaks out. */
+export function summary(run: StoredWorkflowRun): WorkflowRunSummary {
+  const s = run.status;
+  return {
+    id: run.id,
+    template: run.template,
+    engine: run.engine,
+    phase: run.phase,
+    ...(s.message !== undefined ? { message: s.message } : {}),
+    parameters: { ...run.parameters },
+    labels: pickLabels(run.labels),
+    ...(run.retryOf !== undefined ? { retryOf: run.retryOf } : {}),
+    attempts: run.attempts,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    ...(s.startedAt !== undefined ? { startedAt: s.startedAt } : {}),
+    ...(run.finishedAt !== undefined ? { finishedAt: run.finishedAt } : {}),
+  };
+}
+
+/** The single-run view: the summary with nodes and global outputs. */
+export function detail(run: StoredWorkflowRun): WorkflowRunDetail {
+  return {
+    ...summary(run),
+    ...(run.externalId !== undefined ? { externalId: run.externalId } : {}),
+    nodes: run.status.nodes.map(nodeView),
+    outputs: { ...run.status.globalOutputs },
+  };
+}
+
+function nodeView(n: RunNode): WorkflowRunNodeView {
+  return {
+    id: n.id,
+    name: n.name,
+    displayName: n.displayName,
+    templateName: n.templateName,
+    type: n.type,
+    phase: n.phase,
+    ...(n.startedAt !== undefined ? { startedAt: n.startedAt } : {}),
+    ...(n.finishedAt !== undefined ? { finishedAt: n.finishedAt } : {}),
+    ...(n.message !== undefined ? { message: n.message } : {}),
+    outputs: n.outputs.map((o) => ({ name: o.name, value: o.value, ...(o.globalName !== undefined ? { globalName: o.globalName } : {}) })),
+    children: [...n.children],
+    ...(n.attempts !== undefined ? { attempts: n.attempts } : {}),
+  };
+}
