@@ -244,7 +244,8 @@ export class WorkflowRunService {
       try {
         return ok(await engine.logs(run.externalId, found.id));
       } catch (e) {
-        return fail('internal', `workflow run "${id}": the logs of node "${found.name}" cannot be read: ${reason(e)}`);
+        // The local engine keeps logs in memory: after a restart they are gone, which is not a fault.
+        return fail('not_found', `workflow run "${id}": the logs of node "${found.name}" are not available: ${reason(e)}`);
       }
     }
     if (!engine || run.externalId === undefined) return ok('');
