@@ -119,7 +119,7 @@ export function registerWorkflow(program: Command, ctx: Context): void {
 
   const verbs = {
     terminate: 'stop a Pending or Running run',
-    retry: 'run a Failed, Error or Terminated run again under the same id (every node runs again)',
+    retry: 'run a Failed, Error or Terminated run again under the same id, from what did not succeed',
     resubmit: 'start a new run with the same template, engine and parameters',
   } as const;
   for (const verb of ['terminate', 'retry', 'resubmit'] as const) {

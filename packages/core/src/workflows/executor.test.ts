@@ -4,6 +4,7 @@ import {
   applyOutcome,
   nextActions,
   nextWakeAt,
+  retryRun,
   runStatus,
   startRun,
   terminate,
@@ -423,5 +424,148 @@ describe('state', () => {
     terminate(s, at(1));
     tick(s, at(1));
     assert.equal(JSON.stringify(s), before);
+  });
+});
+
+describe('retryRun', () => {
+  const retried = (state: WorkflowRunState, now: string): WorkflowRunState => {
+    const r = retryRun(state, now);
+    if (!r.ok) throw new Error(r.message);
+    return r.state;
+  };
+
+  it('runs again only the failed step and the ones after it, with the outputs of those that succeeded', () => {
+    const spec = {
+      entrypoint: 'main',
+      activeDeadlineSeconds: 60,
+      onExit: 'bye',
+      templates: [
+        {
+          name: 'main',
+          steps: [
+            [{ name: 'one', template: 'one' }],
+            [{ name: 'two', template: 'use', arguments: { parameters: [{ name: 'v', value: '{{steps.one.outputs.parameters.v}}' }] } }],
+            [{ name: 'three', template: 'use', arguments: { parameters: [{ name: 'v', value: '{{steps.one.outputs.parameters.v}}' }] } }],
+          ],
+        },
+        { name: 'one', script: { image: 'alpine', command: ['sh'], source: 'echo' }, outputs: { parameters: [{ name: 'v', valueFrom: { path: '/tmp/v' } }] } },
+        { name: 'use', inputs: { parameters: [{ name: 'v' }] }, retryStrategy: { limit: 1 }, container: { image: 'alpine', command: ['use', '{{inputs.parameters.v}}'] } },
+        sh('bye'),
+      ],
+    };
+    let s = start(spec);
+    s = report(s, ...ran('run-2', 1, 'Succeeded', { outputs: { v: 'x1' } }));
+    const two = idOf(s, 'run[1].two');
+    s = report(s, ...ran(two, 2, 'Failed', { message: 'exit 1' }), ...ran(two, 4, 'Failed', { message: 'exit 1' }));
+    s = report(s, ...ran(idOf(s, 'run.onExit'), 6));
+    assert.equal(s.phase, 'Failed');
+
+    s = retried(s, at(100));
+    assert.deepEqual(
+      { phase: s.phase, message: s.message, finishedAt: s.finishedAt, deadlineAt: s.deadlineAt, nodes: phases(s), actions: runActions(s) },
+      {
+        phase: 'Running',
+        message: undefined,
+        finishedAt: undefined,
+        deadlineAt: at(160),
+        nodes: { run: 'Running', 'run[0]': 'Succeeded', 'run[0].one': 'Succeeded', 'run[1]': 'Running', 'run[1].two': 'Pending' },
+        actions: [`${two}: use x1`],
+      },
+    );
+    assert.deepEqual(nextActions(s).map((a) => a.kind === 'run' && a.attempt), [1], 'the attempt counter starts over');
+    assert.deepEqual(runStatus(s).nodes.find((n) => n.name === 'run[0].one')!.outputs, [{ name: 'v', value: 'x1' }]);
+    s = report(s, ...ran(two, 101));
+    const three = idOf(s, 'run[2].three');
+    assert.deepEqual(runActions(s), [`${three}: use x1`]);
+    s = report(s, ...ran(three, 102));
+    assert.deepEqual(runActions(s), [`${idOf(s, 'run.onExit')}: sh true`], 'onExit runs again');
+    s = report(s, ...ran(idOf(s, 'run.onExit'), 104));
+    assert.deepEqual([s.phase, s.finishedAt], ['Succeeded', at(105)]);
+  });
+
+  it('runs again the failed branch of a DAG and the fan-in task it omitted, not the branch that succeeded', () => {
+    const spec = {
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          dag: {
+            tasks: [
+              { name: 'a', template: 'echo', arguments: { parameters: [{ name: 'msg', value: 'a' }] } },
+              { name: 'b', template: 'echo', arguments: { parameters: [{ name: 'msg', value: 'b' }] } },
+              { name: 'c', template: 'echo', dependencies: ['a', 'b'], arguments: { parameters: [{ name: 'msg', value: '{{tasks.a.outputs.parameters.out}}+{{tasks.b.outputs.parameters.out}}' }] } },
+            ],
+          },
+        },
+        { name: 'echo', inputs: { parameters: [{ name: 'msg' }] }, container: { image: 'alpine', command: ['echo', '{{inputs.parameters.msg}}'] }, outputs: { parameters: [{ name: 'out', value: '<{{inputs.parameters.msg}}>' }] } },
+      ],
+    };
+    let s = start(spec);
+    s = report(s, ...ran('run-1', 1), ...ran('run-2', 1, 'Failed', { message: 'boom' }));
+    assert.deepEqual(phases(s), { run: 'Failed', 'run.a': 'Succeeded', 'run.b': 'Failed', 'run.c': 'Skipped' });
+    s = retried(s, at(10));
+    assert.deepEqual([s.phase, phases(s), runActions(s)], ['Running', { run: 'Running', 'run.a': 'Succeeded', 'run.b': 'Pending' }, ['run-2: echo b']]);
+    s = report(s, ...ran('run-2', 11));
+    assert.deepEqual(runActions(s), ['run-4: echo <a>+<b>']);
+    s = report(s, ...ran('run-4', 12));
+    assert.deepEqual([s.phase, phases(s)], ['Succeeded', { run: 'Succeeded', 'run.a': 'Succeeded', 'run.b': 'Succeeded', 'run.c': 'Succeeded' }]);
+  });
+
+  it('runs again the nodes a terminate stopped, and creates again a step that failed before it ran', () => {
+    const spec = {
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'a', template: 'leaf' }, { name: 'b', template: 'leaf' }, { name: 'c', template: 'wait' }], [{ name: 'd', template: 'leaf' }]] },
+        sh('leaf'),
+        { name: 'wait', suspend: { duration: '10' } },
+      ],
+    };
+    let s = start(spec);
+    s = report(s, ...ran('run-2', 1), { nodeId: 'run-3', phase: 'Running', now: at(1) });
+    s = terminate(s, at(5));
+    assert.deepEqual(phases(s), { run: 'Terminated', 'run[0]': 'Terminated', 'run[0].a': 'Succeeded', 'run[0].b': 'Terminated', 'run[0].c': 'Terminated' });
+    s = retried(s, at(20));
+    assert.deepEqual([s.phase, phases(s), nextActions(s)], [
+      'Running',
+      { run: 'Running', 'run[0]': 'Running', 'run[0].a': 'Succeeded', 'run[0].b': 'Pending', 'run[0].c': 'Running' },
+      [{ kind: 'run', nodeId: 'run-3', templateName: 'leaf', attempt: 1, image: 'alpine', command: ['sh'], args: [], env: {}, script: { source: 'true', command: ['sh'] }, outputs: [] }, { kind: 'suspend', nodeId: 'run-4', until: at(30) }],
+    ]);
+    s = report(s, ...ran('run-3', 21));
+    s = tick(s, at(30));
+    assert.deepEqual(runActions(s), [`${idOf(s, 'run[1].d')}: sh true`]);
+    s = report(s, ...ran(idOf(s, 'run[1].d'), 31));
+    assert.equal(s.phase, 'Succeeded');
+
+    const broken = {
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'a', template: 'leaf' }, { name: 'x', template: 'greet', arguments: { parameters: [{ name: 'who' }] } }]] },
+        sh('leaf'),
+        { name: 'greet', inputs: { parameters: [{ name: 'who' }] }, script: { image: 'alpine', command: ['sh'], source: 'echo {{inputs.parameters.who}}' } },
+      ],
+    };
+    let b = start(broken);
+    b = report(b, ...ran('run-2', 1));
+    assert.equal(b.phase, 'Failed');
+    b = retried(b, at(10));
+    assert.deepEqual(
+      [b.phase, b.message, phases(b), b.nodes.map((n) => n.id)],
+      ['Failed', 'step "x" failed: missing parameter "who": template "greet" needs it and it was not passed', { run: 'Failed', 'run[0]': 'Failed', 'run[0].a': 'Succeeded', 'run[0].x': 'Failed' }, ['run', 'run-1', 'run-2', 'run-4']],
+      'creates x again (it fails again the same way) without running a again',
+    );
+  });
+
+  it('refuses a run that is not finished, that succeeded or that never started', () => {
+    const running = start({ entrypoint: 'a', templates: [sh('a')] });
+    const succeeded = report(running, ...ran('run', 1));
+    const missing = start({ entrypoint: 'a', arguments: { parameters: [{ name: 'P' }] }, templates: [sh('a')] });
+    assert.deepEqual(
+      [retryRun(running, at(5)), retryRun(succeeded, at(5)), retryRun(missing, at(5))],
+      [
+        { ok: false, message: 'run "run" is Running; only a Failed, Error or Terminated run can be retried' },
+        { ok: false, message: 'run "run" is Succeeded; there is nothing to retry' },
+        { ok: false, message: 'run "run" never started (missing parameter "P": spec.arguments declares it without a value and the run was not given one); submit it again instead' },
+      ],
+    );
   });
 });

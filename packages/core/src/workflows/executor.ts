@@ -32,6 +32,7 @@ import { validateWorkflowTemplate } from './validate.ts';
  * - `onExit` runs after the main flow finished (also after a deadline, not after `terminate`,
  *   as Argo's terminate). The run's phase is the main flow's, except that a Failed or Error exit
  *   template turns a Succeeded run into Failed or Error.
+ * - `retryRun` reopens a finished run that did not succeed: only what did not succeed runs again.
  */
 
 /** Phases of a run and its nodes, as the engine port has them. Terminal: all but Pending and Running. */
@@ -288,6 +289,101 @@ export function terminate(state: WorkflowRunState, now: string): WorkflowRunStat
   draft.finishedAt = now;
   draft.message = 'terminated';
   return draft;
+}
+
+/** `retryRun`'s answer: the run reopened, or why it cannot be retried. */
+export type RetryRunResult = { ok: true; state: WorkflowRunState } | { ok: false; message: string };
+
+/**
+ * Reopens a finished run that did not succeed (Failed, Error or Terminated) so that only what did
+ * not succeed runs again, under the same run name (Argo's `argo retry`):
+ * - a Pod node that did not succeed goes back to Pending with `attempts` 1 (its retryStrategy
+ *   starts over); a Suspend node waits again, its `duration` counted from `now`;
+ * - a node that failed before it could run (an argument or input that could not be resolved, an
+ *   unreadable `when`) is removed, and its step group or DAG creates it again;
+ * - a DAG task omitted because of a task that runs again is removed, to be decided again;
+ * - every ancestor of those goes back to Running; Succeeded and Skipped nodes keep their phase
+ *   and outputs, and later steps and tasks see those outputs as before;
+ * - the `onExit` tree is dropped and runs again after the main flow; `spec.activeDeadlineSeconds`
+ *   counts from `now`; the run is Running with no message and no `finishedAt`.
+ * A run that is not finished, that succeeded, or that never started (its template could not run,
+ * a workflow parameter was missing) is refused with a message naming it.
+ */
+export function retryRun(state: WorkflowRunState, now: string): RetryRunResult {
+  const name = `run "${state.runName}"`;
+  if (!isTerminalNodePhase(state.phase)) return { ok: false, message: `${name} is ${state.phase}; only a Failed, Error or Terminated run can be retried` };
+  if (state.phase === 'Succeeded' || state.phase === 'Skipped') return { ok: false, message: `${name} is ${state.phase}; there is nothing to retry` };
+  if (!state.spec || state.rootId === undefined) {
+    return { ok: false, message: `${name} never started (${state.message ?? 'its template could not run'}); submit it again instead` };
+  }
+  const draft = structured(state);
+  draft.nodes = draft.nodes.filter((n) => !n.exit);
+  delete draft.exitId;
+  const byId = new Map(draft.nodes.map((n) => [n.id, n]));
+  const reopened = new Set<string>();
+  const removed = new Set<string>();
+  const reopenAncestors = (node: ExecNode) => {
+    for (let id = node.parentId; id !== undefined; id = byId.get(id)!.parentId) reopened.add(id);
+  };
+  for (const node of draft.nodes) {
+    if (node.children.length > 0 || node.phase === 'Succeeded' || node.phase === 'Skipped') continue;
+    if (node.type === 'Pod' && node.work) {
+      node.phase = 'Pending';
+      node.attempts = 1;
+      node.outputs = [];
+      for (const field of ['startedAt', 'finishedAt', 'message', 'notBefore'] as const) delete node[field];
+    } else if (node.type === 'Suspend') {
+      node.phase = 'Running';
+      node.startedAt = now;
+      node.outputs = [];
+      for (const field of ['finishedAt', 'message', 'until'] as const) delete node[field];
+      const duration = templateNamed(draft, node.templateName).suspend?.duration;
+      if (duration !== undefined) node.until = addMs(now, duration);
+    } else {
+      removed.add(node.id);
+    }
+    reopenAncestors(node);
+  }
+  // A task omitted because a task that runs again failed must be decided again.
+  for (const dagId of reopened) {
+    const dag = byId.get(dagId)!;
+    if (dag.type !== 'DAG') continue;
+    const tasks = templateNamed(draft, dag.templateName).dag!.tasks;
+    const children = dag.children.map((id) => byId.get(id)!);
+    const again = new Set(children.filter((c) => removed.has(c.id) || reopened.has(c.id) || !isTerminalNodePhase(c.phase)).map((c) => c.displayName));
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const child of children) {
+        if (!child.omitted || removed.has(child.id)) continue;
+        const task = tasks.find((t) => t.name === child.displayName);
+        if (!task || !(dependsOf(task)?.tasks ?? []).some((t) => again.has(t))) continue;
+        removed.add(child.id);
+        again.add(child.displayName);
+        changed = true;
+      }
+    }
+  }
+  if (removed.has(draft.rootId!)) {
+    // The entrypoint itself could not start (its inputs): create it again, as startRun does.
+    draft.nodes = [];
+    draft.rootId = invoke(draft, { template: draft.spec!.entrypoint, args: draft.parameters, name: draft.runName, displayName: draft.runName, now, id: draft.runName });
+  } else {
+    draft.nodes = draft.nodes.filter((n) => !removed.has(n.id));
+    for (const node of draft.nodes) node.children = node.children.filter((id) => !removed.has(id));
+    for (const id of reopened) {
+      const node = byId.get(id)!;
+      node.phase = 'Running';
+      node.outputs = [];
+      delete node.finishedAt;
+      delete node.message;
+    }
+  }
+  draft.phase = 'Running';
+  delete draft.finishedAt;
+  delete draft.message;
+  if (draft.spec!.activeDeadlineSeconds !== undefined) draft.deadlineAt = addMs(now, draft.spec!.activeDeadlineSeconds * 1000);
+  advance(draft, now);
+  return { ok: true, state: draft };
 }
 
 /** The earliest time at which `tick` or a retry has something to do; undefined when nothing waits on time. */
@@ -609,6 +705,13 @@ function advanceSteps(state: WorkflowRunState, node: ExecNode, now: string): boo
   const group = nodeById(state, node.children.at(-1)!);
   const steps = group.children.map((id) => nodeById(state, id));
   if (!isTerminalNodePhase(group.phase)) {
+    // A step `retryRun` removed (it failed before it could run) is created again.
+    const missing = groups[node.children.length - 1]!.filter((step) => !steps.some((s) => s.displayName === step.name));
+    if (missing.length > 0) {
+      const scope = scopeOf(state, node);
+      for (const step of missing) call(state, step, group, scope, `${group.name}.${step.name}`, now);
+      return true;
+    }
     if (!steps.every((s) => isTerminalNodePhase(s.phase))) return false;
     const phase = worst(steps.map((s) => s.phase));
     finish(group, phase, now, childFailure(steps, phase, 'step'));

@@ -172,7 +172,7 @@ export function registerWorkflowRunRoutes(app: App, runs: WorkflowRunService): v
   for (const verb of ['terminate', 'retry', 'resubmit'] as const) {
     const summaries = {
       terminate: 'Stop a Pending or Running run; its running nodes become Terminated',
-      retry: 'Run a Failed, Error or Terminated run again under the same id (every node runs again)',
+      retry: 'Run a Failed, Error or Terminated run again under the same id, from what did not succeed (from the start when the engine cannot resume it)',
       resubmit: 'Start a new run with the same template, engine, parameters and labels',
     };
     app.openapi(

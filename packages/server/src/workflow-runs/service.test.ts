@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -166,7 +166,7 @@ describe('WorkflowRunService with the local engine', () => {
     assert.deepEqual(again, { ok: false, error: { code: 'conflict', message: `workflow run "${run.id}" is Terminated; only a Pending or Running one can be terminated`, details: [] } });
   });
 
-  it('retries a failed run under the same id as a new attempt, and resubmits as a new run', TEST, async () => {
+  it('retries a failed run under the same id as a new attempt of the same engine run, and resubmits as a new run', TEST, async () => {
     // Fails the first time (no marker yet), succeeds after.
     await putTemplate('flaky', {
       entrypoint: 'main',
@@ -179,7 +179,8 @@ describe('WorkflowRunService with the local engine', () => {
     const retried = value(await service.retry(run.id));
     assert.equal(retried.id, run.id);
     assert.equal(retried.attempts, 2);
-    assert.equal(retried.externalId, `${run.id}-2`);
+    assert.equal(retried.externalId, run.externalId, 'the engine resumes the same run');
+    assert.equal(retried.message, undefined);
     const done = await finished(run.id);
     assert.equal(done.phase, 'Succeeded');
     assert.equal(done.attempts, 2);
@@ -196,6 +197,48 @@ describe('WorkflowRunService with the local engine', () => {
     assert.deepEqual(again.labels, { release: 'r1' });
     assert.equal((await finished(again.id)).phase, 'Succeeded');
     assert.deepEqual((await service.list({ release: 'r1' })).map((r) => r.id), [again.id, run.id]);
+  });
+
+  it('retry resumes from the failed step: the step that succeeded does not run again', TEST, async () => {
+    await putTemplate('two-steps', {
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'one', template: 'one' }], [{ name: 'two', template: 'two' }]] },
+        script('one', 'echo x >> "$SHARED/one-runs"'),
+        script('two', '[ -f "$SHARED/ready" ]'),
+      ],
+    });
+    const run = value(await service.start({ template: 'two-steps' }));
+    const failed = await finished(run.id);
+    assert.equal(failed.phase, 'Failed');
+    await writeFile(join(dir, 'ready'), '');
+    const retried = value(await service.retry(run.id));
+    assert.deepEqual([retried.externalId, retried.attempts], [run.id, 2]);
+    const done = await finished(run.id);
+    assert.equal(done.phase, 'Succeeded', done.message);
+    assert.deepEqual(done.nodes.map((n) => [n.displayName, n.phase]), [[run.id, 'Succeeded'], ['[0]', 'Succeeded'], ['one', 'Succeeded'], ['[1]', 'Succeeded'], ['two', 'Succeeded']]);
+    assert.equal(await readFile(join(dir, 'one-runs'), 'utf8'), 'x\n', 'step one ran once');
+  });
+
+  it('retry submits the run again from the start when the engine lost it in a restart, and says so', TEST, async () => {
+    await putTemplate('flaky', {
+      entrypoint: 'main',
+      templates: [script('main', 'if [ -f "$SHARED/marker" ]; then exit 0; fi; touch "$SHARED/marker"; exit 1')],
+    });
+    const run = value(await service.start({ template: 'flaky' }));
+    assert.equal((await finished(run.id)).phase, 'Failed');
+    // A restart: a new local engine that has never seen the run.
+    const restarted = createLocalEngine({ root: dir, maxParallel: 4, killGraceMs: 500, onChange: (id, status) => runs.record(id, status) });
+    const runs = new WorkflowRunService({ runs: store.workflowRuns, resources: new ResourceService(store, () => new Date()), engines: { local: restarted, argo: undefined }, defaultEngine: 'local', clock: systemClock });
+    try {
+      const retried = value(await runs.retry(run.id));
+      assert.deepEqual([retried.externalId, retried.attempts], [`${run.id}-2`, 2]);
+      assert.match(retried.message ?? '', new RegExp(`^attempt 2 was submitted again from the start \\(local engine: cannot resume run "${run.id}": it is not in this process \\(a restart forgets runs\\)\\); every node runs again`));
+      await restarted.settled(`${run.id}-2`);
+      assert.equal((await stored(run.id, (r) => isTerminalPhase(r.phase))).phase, 'Succeeded');
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('records an Error when the engine refuses the template', TEST, async () => {
@@ -284,6 +327,11 @@ describe('WorkflowRunService with the Argo engine (fake Argo Workflows server)',
     assert.ok(stopped.finishedAt);
     const again = await runs.get(run.id);
     assert.equal(value(again).phase, 'Terminated');
+
+    const retried = value(await runs.retry(run.id));
+    assert.deepEqual([retried.externalId, retried.attempts, retried.phase], [wf, 2, 'Running'], 'Argo retries the same workflow');
+    assert.ok(argo.requests.some((r) => r.method === 'PUT' && r.path === `/api/v1/workflows/delivery/${wf}/retry`));
+    assert.equal(retried.nodes.find((n) => n.name === `${wf}[0].check`)?.phase, 'Pending');
 
     const second = value(await runs.start({ template: 'smoke', parameters: { url: 'u', env: 'prod' } }));
     argo.setNodePhase(second.externalId!, `${second.externalId}[0].check`, 'Succeeded');

@@ -3,7 +3,7 @@ import { newId, type Clock } from '../clock.ts';
 import { fail, ok, type Result } from '../errors.ts';
 import type { ResourceService } from '../resources/service.ts';
 import type { StoredWorkflowRun, WorkflowEngineKind, WorkflowRunFilter, WorkflowRunLabels, WorkflowRunRepo } from '../store/port.ts';
-import { isTerminalPhase, type NodePhase, type RunNode, type RunStatus, type SubmitRun, type WorkflowEngine } from '../workflows/port.ts';
+import { isTerminalPhase, RunNotResumableError, type NodePhase, type RunNode, type RunStatus, type SubmitRun, type WorkflowEngine } from '../workflows/port.ts';
 
 /** A node of a run as the API shows it. */
 export interface WorkflowRunNodeView {
@@ -87,9 +87,12 @@ const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * serialised, and a terminal status is never replaced by a non-terminal one except by `retry`,
  * so a late notification cannot reopen a finished run.
  *
- * **Retry** keeps the run id and submits the same parameters again as a new attempt (`attempts`
- * + 1, a new `externalId`, engine run id `<id>-<attempt>`). Neither engine can resume a run at
- * the failed node, so every node runs again, including those that had succeeded.
+ * **Retry** keeps the run id and counts a new attempt (`attempts` + 1). When the engine can
+ * (`WorkflowEngine.retry`), it resumes the same engine run (same `externalId`) from what did not
+ * succeed: succeeded nodes keep their phase and outputs. When it cannot (the local engine forgot
+ * the run in a restart, the Argo workflow was deleted, the run never reached its engine), the
+ * same parameters are submitted again as a new engine run (`externalId` `<id>-<attempt>`), every
+ * node runs again, and the run's message says so.
  */
 export class WorkflowRunService {
   readonly #runs: WorkflowRunRepo;
@@ -149,18 +152,21 @@ export class WorkflowRunService {
   }
 
   /** Submits an attempt and stores its engine id and first status (or Error when the engine refused it). */
-  async #submit(run: StoredWorkflowRun, engine: WorkflowEngine, template: SubmitRun['template'], attempt: number): Promise<StoredWorkflowRun> {
+  async #submit(run: StoredWorkflowRun, engine: WorkflowEngine, template: SubmitRun['template'], attempt: number, note?: string): Promise<StoredWorkflowRun> {
+    const noted = (message: string | undefined) => (note === undefined ? message : message === undefined ? note : `${note}; ${message}`);
     const work = this.#lane(run.id, async () => {
       let externalId: string;
       try {
         ({ externalId } = await engine.submit({ runId: attempt === 1 ? run.id : `${run.id}-${attempt}`, template, parameters: run.parameters }));
       } catch (e) {
         const at = this.#clock.now().toISOString();
-        const status: RunStatus = { ...initialStatus(), phase: 'Error', startedAt: at, finishedAt: at, message: `the ${engine.kind} engine refused the run: ${reason(e)}` };
+        const status: RunStatus = { ...initialStatus(), phase: 'Error', startedAt: at, finishedAt: at, message: noted(`the ${engine.kind} engine refused the run: ${reason(e)}`)! };
         return (await this.#runs.updateStatus(run.id, { phase: 'Error', status, attempts: attempt, updatedAt: at, finishedAt: at }))!;
       }
       // Read after submit returned, so that it is at least as new as any notification so far.
-      const status = await engine.status(externalId).catch(() => initialStatus());
+      const read = await engine.status(externalId).catch(() => initialStatus());
+      const message = noted(read.message);
+      const status: RunStatus = message === undefined ? read : { ...read, message };
       return (await this.#write(run.id, status, { externalId, attempts: attempt, reopen: true }))!;
     });
     this.#submitting.add(work);
@@ -204,8 +210,10 @@ export class WorkflowRunService {
   }
 
   /**
-   * Runs a Failed, Error or Terminated run again under the same id: a new attempt with the same
-   * parameters and the template as it is now. Every node runs again (see the class comment).
+   * Runs a Failed, Error or Terminated run again under the same id, as a new attempt: the engine
+   * resumes it from what did not succeed, or, when it cannot, it is submitted again with the same
+   * parameters and the template as it is now, every node running again (see the class comment).
+   * 409 for a run that is not finished or that succeeded; 500 when the engine fails to resume it.
    */
   async retry(id: string): Promise<Result<WorkflowRunDetail>> {
     const run = await this.#runs.get(id);
@@ -215,10 +223,38 @@ export class WorkflowRunService {
     }
     const engine = this.#engines[run.engine];
     if (!engine) return fail('validation_failed', `workflow engine "${run.engine}" is not configured on this server`);
+    let cannotResume: string;
+    if (!engine.retry) cannotResume = `the ${engine.kind} engine cannot resume runs`;
+    else if (run.externalId === undefined) cannotResume = `the run never reached the ${engine.kind} engine`;
+    else {
+      const resumed = await this.#resume(run, engine, run.externalId);
+      if (resumed.ok) return ok(detail(resumed.value));
+      if (resumed.error !== undefined) return fail('internal', `workflow run "${id}": the ${run.engine} engine could not retry it: ${resumed.error}`);
+      cannotResume = resumed.cannotResume;
+    }
     const found = await this.#resources.get('WorkflowTemplate', run.template);
     if (!found.ok) return fail('not_found', `workflow run "${id}": WorkflowTemplate "${run.template}" not found`);
     const template = toSubmitTemplate(found.value as unknown as SubmitRun['template']);
-    return ok(detail(await this.#submit(run, engine, template, run.attempts + 1)));
+    const note = `attempt ${run.attempts + 1} was submitted again from the start (${cannotResume}); every node runs again`;
+    return ok(detail(await this.#submit(run, engine, template, run.attempts + 1, note)));
+  }
+
+  /** Asks the engine to resume the run (inside its lane) and stores the new attempt and status. */
+  async #resume(
+    run: StoredWorkflowRun,
+    engine: WorkflowEngine,
+    externalId: string,
+  ): Promise<{ ok: true; value: StoredWorkflowRun } | { ok: false; cannotResume: string; error?: undefined } | { ok: false; error: string }> {
+    return this.#lane(run.id, async () => {
+      try {
+        await engine.retry!(externalId);
+      } catch (e) {
+        return e instanceof RunNotResumableError ? { ok: false, cannotResume: reason(e) } : { ok: false, error: reason(e) };
+      }
+      // Read after retry returned, so that it is at least as new as any notification so far.
+      const status = await engine.status(externalId).catch(() => initialStatus());
+      return { ok: true, value: (await this.#write(run.id, status, { attempts: run.attempts + 1, reopen: true }))! };
+    });
   }
 
   /** A new run of the same template, engine, parameters and labels; its `retryOf` is this run. */

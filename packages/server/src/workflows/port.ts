@@ -65,4 +65,16 @@ export interface WorkflowEngine {
   terminate(externalId: string): Promise<void>;
   /** A node's log text (capped by the engine). */
   logs(externalId: string, nodeId: string): Promise<string>;
+  /**
+   * Resumes the same run (same `externalId`) from what did not succeed: its failed, errored and
+   * stopped nodes run again, its succeeded ones keep their phase and outputs. Only for a Failed,
+   * Error or Terminated run. Throws `RunNotResumableError` when the engine no longer has the run
+   * (the caller may submit it again instead). Absent when the engine cannot resume runs.
+   */
+  retry?(externalId: string): Promise<void>;
+}
+
+/** `WorkflowEngine.retry`'s "this run cannot be resumed here": the engine does not have it (any more). */
+export class RunNotResumableError extends Error {
+  override readonly name = 'RunNotResumableError';
 }

@@ -23,6 +23,10 @@ import { timestamp } from './fake-server.ts';
  *   the controller at once, fails every unfinished node and the workflow with
  *   "Stopped with strategy 'Terminate'"; a completed workflow → 500 "cannot shutdown a completed
  *   workflow" (what argo-server answers).
+ * - `PUT /api/v1/workflows/{ns}/{name}/retry` `WorkflowRetryRequest {namespace, name}` → acting as
+ *   the controller at once, every Failed or Error node goes back to Pending (without its
+ *   `finishedAt` and message) and the workflow to Running; succeeded nodes are kept. A workflow
+ *   that is not Failed or Error → 400 "workflow must be Failed/Error to retry".
  * - `GET /api/v1/workflows/{ns}/{name}/log?podName=…&logOptions.container=…` → a stream of
  *   `{"result":{"content","podName"}}` lines, one per log line.
  * - `GET /api/v1/workflow-events/{ns}?listOptions.fieldSelector=metadata.name=…` → a stream of
@@ -405,6 +409,23 @@ export async function startFakeArgoWorkflows(options: FakeArgoWorkflowsOptions):
       wf.status.message = STOPPED;
       wf.status.finishedAt = at;
       wf.status.startedAt ??= at;
+      publish(wf, 'MODIFIED');
+      return { status: 200, json: wf };
+    }
+    if (method === 'PUT' && action === 'retry') {
+      if (wf.status.phase !== 'Failed' && wf.status.phase !== 'Error') return grpcError('InvalidArgument', 'workflow must be Failed/Error to retry');
+      delete wf.spec.shutdown;
+      for (const node of Object.values((wf.status.nodes ?? {}) as Record<string, Json>)) {
+        if (node.phase !== 'Failed' && node.phase !== 'Error') continue;
+        node.phase = node.type === 'Pod' ? 'Pending' : 'Running';
+        node.finishedAt = null;
+        delete node.message;
+      }
+      wf.status.phase = 'Running';
+      wf.status.finishedAt = null;
+      delete wf.status.message;
+      wf.metadata.labels['workflows.argoproj.io/completed'] = 'false';
+      delete wf.metadata.labels['workflows.argoproj.io/phase'];
       publish(wf, 'MODIFIED');
       return { status: 200, json: wf };
     }

@@ -142,6 +142,11 @@ export interface ArgoClient {
   /** `PUT /api/v1/workflows/{ns}/{name}/terminate` (sets `spec.shutdown: Terminate`). */
   terminateWorkflow(namespace: string, name: string): Promise<ArgoWorkflow>;
   /**
+   * `PUT /api/v1/workflows/{ns}/{name}/retry` (`WorkflowRetryRequest {namespace, name}`): the
+   * workflow's failed nodes run again, its succeeded ones are kept. Only a Failed or Error workflow.
+   */
+  retryWorkflow(namespace: string, name: string): Promise<ArgoWorkflow>;
+  /**
    * `GET /api/v1/workflows/{ns}/{name}/log?podName=…&logOptions.container=…`: the pod's lines
    * joined by `\n`. Only the last `maxBytes` bytes (UTF-8) are kept, after a `…` line.
    */
@@ -312,6 +317,11 @@ export function createArgoClient(options: ArgoClientOptions): ArgoClient {
     terminateWorkflow(namespace, name) {
       const op = where(namespace, name, 'terminate workflow');
       return call(op, 'PUT', `/workflows/${seg(namespace)}/${seg(name)}/terminate`, { namespace, name }, ArgoWorkflow, 'workflow');
+    },
+
+    retryWorkflow(namespace, name) {
+      const op = where(namespace, name, 'retry workflow');
+      return call(op, 'PUT', `/workflows/${seg(namespace)}/${seg(name)}/retry`, { namespace, name }, ArgoWorkflow, 'workflow');
     },
 
     async workflowLogs(namespace, name, { podName, container, maxBytes }) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { RunStatus, SubmitRun } from '../../../workflows/port.ts';
+import { RunNotResumableError, type RunStatus, type SubmitRun } from '../../../workflows/port.ts';
 import { startFakeArgoWorkflows, type FakeArgoWorkflows } from '../../../testing/fakes/argo-workflows.ts';
 import { createArgoEngine, type ArgoEngine, type ArgoEngineOptions } from './engine.ts';
 import { ArgoWorkflowsError } from './errors.ts';
@@ -271,6 +271,43 @@ describe('Argo engine against the fake Argo Workflows server', () => {
 
     test('an unknown workflow → not-found', async () => {
       assert.equal((await rejection(createArgoEngine(options).terminate('nope-12345'))).code, 'not-found');
+    });
+  });
+
+  describe('retry', () => {
+    test('the same workflow runs again from its failed nodes; the succeeded ones are kept', async () => {
+      const engine = createArgoEngine(options);
+      const { externalId: wf } = await engine.submit(run('run-retry'));
+      argo.setNodePhase(wf, `${wf}[0].check`, 'Succeeded', { parameters: [{ name: 'ok', value: 'yes' }] });
+      argo.setNodePhase(wf, `${wf}[1].deploy`, 'Failed', undefined, { message: 'exit code 1' });
+      argo.setNodePhase(wf, `${wf}[1]`, 'Failed');
+      argo.finish(wf, 'Failed', 'child failed');
+      const from = argo.requests.length;
+      await engine.retry!(wf);
+      assert.deepEqual(argo.requests.slice(from).map((r) => [r.method, r.path, r.body]), [['PUT', `/api/v1/workflows/delivery/${wf}/retry`, { namespace: 'delivery', name: wf }]]);
+      const status = await engine.status(wf);
+      assert.equal(status.phase, 'Running');
+      assert.equal(status.message, undefined);
+      assert.deepEqual(
+        status.nodes.map((n) => [n.name, n.phase, n.outputs.map((o) => o.value)]).sort(),
+        [
+          [wf, 'Running', []],
+          [`${wf}[0]`, 'Running', []],
+          [`${wf}[0].check`, 'Succeeded', ['yes']],
+          [`${wf}[1]`, 'Running', []],
+          [`${wf}[1].deploy`, 'Pending', []],
+        ],
+      );
+    });
+
+    test('a running workflow is refused; an unknown one cannot be resumed', async () => {
+      const engine = createArgoEngine(options);
+      const { externalId: wf } = await engine.submit(run('run-retry-busy'));
+      argo.setNodePhase(wf, `${wf}[0].check`, 'Running');
+      const refused = await rejection(engine.retry!(wf));
+      assert.equal(refused.code, 'rejected');
+      assert.match(refused.message, /workflow must be Failed\/Error to retry/);
+      await assert.rejects(engine.retry!('nope-12345'), (e: Error) => e instanceof RunNotResumableError && /nope-12345/.test(e.message));
     });
   });
 

@@ -1,4 +1,4 @@
-import { isTerminalPhase, type RunStatus, type SubmitRun, type WorkflowEngine } from '../../../workflows/port.ts';
+import { isTerminalPhase, RunNotResumableError, type RunStatus, type SubmitRun, type WorkflowEngine } from '../../../workflows/port.ts';
 import { createArgoClient, type ArgoClient } from './client.ts';
 import { ArgoWorkflowsError, isRetryable } from './errors.ts';
 import { argoPodName, latestAttempt, runsPod, toRunStatus } from './mapping.ts';
@@ -147,6 +147,16 @@ export function createArgoEngine(options: ArgoEngineOptions): ArgoEngine {
           const now = await status(externalId).catch(() => undefined);
           if (now && isTerminalPhase(now.phase)) return;
         }
+        throw error;
+      }
+    },
+
+    async retry(externalId) {
+      try {
+        await client.retryWorkflow(namespace, externalId);
+      } catch (error) {
+        // The workflow was deleted (or archived away): it cannot be resumed, only submitted again.
+        if (error instanceof ArgoWorkflowsError && error.code === 'not-found') throw new RunNotResumableError(error.message);
         throw error;
       }
     },

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunNode, RunStatus, SubmitRun } from '../../../workflows/port.ts';
+import { RunNotResumableError, type RunNode, type RunStatus, type SubmitRun } from '../../../workflows/port.ts';
 import { createLocalEngine } from './engine.ts';
 import type { LocalEngine, LocalEngineOptions } from './engine.ts';
 
@@ -263,6 +263,36 @@ describe('createLocalEngine', () => {
     assert.ok(phases.indexOf('Succeeded') === phases.length - 1, phases.join(' → '));
     const stepRunning = changes.some((c) => c.status.nodes.some((n) => n.id === 'changes-1' && n.phase === 'Running'));
     assert.ok(stepRunning, 'the step was reported Running');
+  });
+
+  it('retry resumes the same run from the failed step: the step that succeeded does not run again', TEST, async () => {
+    const spec = {
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          steps: [[{ name: 'one', template: 'one' }], [{ name: 'two', template: 'two', arguments: { parameters: [{ name: 'v', value: '{{steps.one.outputs.parameters.version}}' }] } }]],
+        },
+        script('one', 'echo x >> "$SHARED/one-runs"; echo 1.2.3 > /tmp/version', versionOutput),
+        script('two', '[ -f "$SHARED/ready" ] && echo "got {{inputs.parameters.v}}" > "$SHARED/two-out"', { inputs: { parameters: [{ name: 'v' }] } }),
+      ],
+    };
+    const failed = await runToEnd('retry-1', spec);
+    assert.equal(failed.phase, 'Failed');
+    assert.equal(node(failed, 'two').phase, 'Failed');
+    await writeFile(join(shared, 'ready'), '');
+    await engine.retry!('retry-1');
+    const status = await engine.settled('retry-1');
+    assert.equal(status.phase, 'Succeeded', status.message);
+    assert.deepEqual(status.nodes.map((n) => [n.displayName, n.phase]), [['retry-1', 'Succeeded'], ['[0]', 'Succeeded'], ['one', 'Succeeded'], ['[1]', 'Succeeded'], ['two', 'Succeeded']]);
+    assert.equal(await readFile(join(shared, 'one-runs'), 'utf8'), 'x\n', 'step one ran exactly once');
+    assert.equal(await readFile(join(shared, 'two-out'), 'utf8'), 'got 1.2.3\n', "step one's output is still used");
+    assert.equal(node(status, 'one').id, node(failed, 'one').id);
+    await assert.rejects(engine.retry!('retry-1'), /run "retry-1" is Succeeded; there is nothing to retry/);
+  });
+
+  it('retry names a run it does not have', TEST, async () => {
+    await assert.rejects(engine.retry!('gone'), (e: Error) => e instanceof RunNotResumableError && /cannot resume run "gone": it is not in this process/.test(e.message));
   });
 
   it('names unknown runs and nodes, and refuses a second submit of a run id', TEST, async () => {

@@ -7,6 +7,7 @@ import {
   isTerminalNodePhase,
   nextActions,
   nextWakeAt,
+  retryRun,
   runStatus,
   startRun,
   terminate as terminateRun,
@@ -16,7 +17,7 @@ import {
 import type { NodeOutcome, RunAction, WorkflowRunState } from '@stagecoach/core';
 import { systemClock } from '../../../clock.ts';
 import type { Clock } from '../../../clock.ts';
-import type { RunStatus, SubmitRun, WorkflowEngine } from '../../../workflows/port.ts';
+import { RunNotResumableError, type RunStatus, type SubmitRun, type WorkflowEngine } from '../../../workflows/port.ts';
 import { createLimiter, DEFAULT_KILL_GRACE_MS, DEFAULT_LOG_LIMIT_BYTES, runStep } from './process/index.ts';
 import type { Limiter, StepHandle, StepResult, StepSpec } from './process/index.ts';
 
@@ -231,12 +232,34 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
       settleIfDone(run);
     },
 
+    async retry(externalId) {
+      const run = runs.get(externalId);
+      if (!run?.state) {
+        const why = run ? 'its template was refused, so it never started' : 'it is not in this process (a restart forgets runs)';
+        throw new RunNotResumableError(`local engine: cannot resume run "${externalId}": ${why}`);
+      }
+      if (closed) throw new Error(`local engine: closed; cannot retry run "${externalId}"`);
+      // The processes of the last attempt must be gone: a late report would land on the new attempt.
+      if (isTerminalNodePhase(run.state.phase)) await run.settled;
+      const retried = retryRun(run.state, nowIso());
+      if (!retried.ok) throw new Error(`local engine: ${retried.message}`);
+      let settle!: () => void;
+      run.settled = new Promise<void>((resolve) => (settle = resolve));
+      run.settle = settle;
+      delete run.fault;
+      // Reset nodes start over at attempt 1; every earlier attempt has ended (settled above).
+      run.started.clear();
+      update(run, retried.state);
+      drive(run);
+    },
+
     async logs(externalId, nodeId) {
       const run = get(externalId);
       if (!run.state?.nodes.some((n) => n.id === nodeId)) throw new Error(`local engine: run "${externalId}" has no node "${nodeId}"`);
       const attempts = run.logs.get(nodeId) ?? [];
       if (attempts.length <= 1) return attempts[0]?.log ?? '';
-      return attempts.map((a) => `--- attempt ${a.attempt} ---\n${a.log}${a.log === '' || a.log.endsWith('\n') ? '' : '\n'}`).join('');
+      // Numbered in order: a retried run starts its nodes' attempts at 1 again.
+      return attempts.map((a, i) => `--- attempt ${i + 1} ---\n${a.log}${a.log === '' || a.log.endsWith('\n') ? '' : '\n'}`).join('');
     },
 
     async settled(externalId) {
