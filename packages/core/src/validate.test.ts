@@ -4,6 +4,7 @@ import { error, warning, type Problem } from './problems.ts';
 import type { Resource } from './resources/schemas.ts';
 import { app, env, flow, policy, product, template, workflow } from './test/builders.ts';
 import { validateResources } from './validate.ts';
+import { ARGO_API_VERSION, WorkflowTemplate } from './resources/schemas.ts';
 
 const environments = [env('dev'), env('qa'), env('staging'), env('production', 'production')];
 const workflows = [workflow('smoke-tests'), workflow('notify'), workflow('announce')];
@@ -264,5 +265,29 @@ describe('validateResources', () => {
       ['Application', 'a', 'f.yaml'],
       ['Application', 'a', 'f.yaml'],
     ]);
+  });
+});
+
+describe('validateResources: workflow templates', () => {
+  it('checks a workflow template the way a run would, and leaves engine-only features to the engine', () => {
+    const broken = WorkflowTemplate.parse({
+      apiVersion: ARGO_API_VERSION,
+      kind: 'WorkflowTemplate',
+      metadata: { name: 'broken' },
+      spec: {
+        entrypoint: 'main',
+        templates: [
+          { name: 'main', steps: [[{ name: 'one', template: 'missing' }]] },
+          { name: 'deploy', resource: { action: 'apply', manifest: 'x' } },
+        ],
+      },
+    });
+    const problems = validateResources([broken]);
+    assert.deepEqual(
+      problems.map((p) => [p.kind, p.name, p.rule, p.severity]),
+      [['WorkflowTemplate', 'broken', 'unknown-reference', 'error']],
+    );
+    assert.match(problems[0]!.message, /"missing"/);
+    assert.deepEqual(validateResources([workflow('fine')]), []);
   });
 });

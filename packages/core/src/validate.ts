@@ -1,4 +1,5 @@
 import { assertNever } from './assert.ts';
+import { validateWorkflowTemplate } from './workflows/validate.ts';
 import { descendants, findCycle, flowGraph, topologicalLayers, type FlowGraph } from './flow/graph.ts';
 import { error, formatPath, warning, type Problem, type ProblemLocation } from './problems.ts';
 import type { Application, Hooks, PolicySettings, Product, PromotionFlow, PromotionPolicy, Resource, ResourceKind } from './resources/schemas.ts';
@@ -79,8 +80,12 @@ export function validateResources(resources: readonly Resource[], locate?: Locat
 
     switch (resource.kind) {
       case 'Environment':
-      case 'WorkflowTemplate':
       case 'PromotionTemplate':
+        break;
+      case 'WorkflowTemplate':
+        // The same checks a run makes (references, cycles, parameters), at apply time. What only
+        // the local engine cannot run is not an error here: the Argo engine runs it.
+        for (const problem of validateWorkflowTemplate(resource, at)) report(problem);
         break;
       case 'Application':
         checkApplication(resource, index, at, report);
