@@ -1,3 +1,4 @@
+import { prefixCovers } from '../../git/url-prefix.ts';
 import { z } from 'zod';
 import { formatProblem, issuesToProblems } from '@stagecoach/core';
 import { ConfigError } from '../../config.ts';
@@ -95,13 +96,6 @@ export function parseGitProviderSettings(input: unknown): GitProviderSetting[] {
   });
 }
 
-/** Whether `prefix` covers `repoURL`: a text prefix that ends at a path boundary. */
-function covers(prefix: string, repoURL: string): boolean {
-  if (!repoURL.startsWith(prefix)) return false;
-  if (prefix.endsWith('/') || prefix.endsWith(':')) return true;
-  const rest = repoURL.slice(prefix.length);
-  return rest === '' || rest === '.git' || rest.startsWith('/') || rest.startsWith(':');
-}
 
 /**
  * The setting for a repository: the entry whose `match` is the longest prefix of `repoURL`, or
@@ -110,7 +104,7 @@ function covers(prefix: string, repoURL: string): boolean {
 export function selectProvider(settings: readonly GitProviderSetting[], repoURL: string): GitProviderSetting {
   let best: GitProviderSetting | undefined;
   for (const entry of settings) {
-    if (covers(entry.match, repoURL) && (best === undefined || entry.match.length > best.match.length)) best = entry;
+    if (prefixCovers(entry.match, repoURL) && (best === undefined || entry.match.length > best.match.length)) best = entry;
   }
   return best ?? LOCAL_PROVIDER;
 }

@@ -1,3 +1,4 @@
+import { prefixCovers } from '../../../git/url-prefix.ts';
 import { sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
 import type {
@@ -90,19 +91,9 @@ export class KyselyCredentials implements CredentialRepo {
       .orderBy(sql`length(url_prefix)`, 'desc')
       .orderBy(byCodePoint(this.#dialect, 'name'))
       .execute();
-    const row = rows.find((r) => prefixMatches(r.url_prefix, url));
+    const row = rows.find((r) => prefixCovers(r.url_prefix, url));
     return row && toCredential(row);
   }
-}
-
-/** Whether `prefix` applies to `url` under the boundary rule of `CredentialRepo.findForUrl`. */
-export function prefixMatches(prefix: string, url: string): boolean {
-  if (prefix === '' || !url.startsWith(prefix)) return false;
-  if (url.length === prefix.length || prefix.endsWith('/')) return true;
-  const scpLike = !prefix.includes('://');
-  if (scpLike && prefix.endsWith(':')) return true;
-  const next = url[prefix.length];
-  return next === '/' || (scpLike && next === ':');
 }
 
 function toCredential(row: Selectable<CredentialsTable>): StoredCredential {
