@@ -45,3 +45,8 @@ export * from './workflows/expressions.ts';
 export * from './workflows/depends.ts';
 export * from './workflows/executor.ts';
 export * from './workflows/parameters.ts';
+export * from './application.ts';
+export * from './release/model.ts';
+export * from './release/machine.ts';
+export * from './release/plan.ts';
+export * from './release/concurrency.ts';

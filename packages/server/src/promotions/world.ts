@@ -42,17 +42,7 @@ export function applicationsIn(world: World, product: string, environment: strin
     .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
 }
 
-/** The branch an application's promotions commit to; Argo CD's `HEAD` means the default branch, taken as `main`. */
-export function applicationBranch(application: Application): string {
-  const revision = application.spec.source.targetRevision;
-  return !revision || revision === 'HEAD' ? 'main' : revision;
-}
-
-/** The application folder as a repository path without leading or trailing slashes (`''` = root). */
-export function applicationFolder(application: Application): string {
-  const path = application.spec.source.path.replace(/^\.\/?/, '').replace(/\/+$/, '');
-  return path === '.' ? '' : path;
-}
+export { applicationBranch, applicationFolder } from '@stagecoach/core';
 
 /** A path inside the application folder, as a repository path. */
 export function repoPath(folder: string, relative: string): string {
