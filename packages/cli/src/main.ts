@@ -1,6 +1,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerApply } from './commands/apply.ts';
 import { registerDelete } from './commands/delete.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerGet } from './commands/get.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerServer } from './commands/server.ts';
@@ -26,6 +27,7 @@ export function buildProgram(io: Io) {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   const ctx = makeContext(io, () => program.opts());
   registerServer(program, ctx);
+  registerDemo(program, ctx);
   registerApply(program, ctx);
   registerGet(program, ctx);
   registerDelete(program, ctx);

@@ -26,6 +26,7 @@ import { ConfigError, parseServerConfig, type ServerConfig, type ServerConfigInp
 import { openStore } from './adapters/store/open.ts';
 import { ResourceService } from './resources/service.ts';
 import type { Store } from './store/port.ts';
+import { DEMO_REPOS_DIR } from './demo/seed.ts';
 
 /** The version the server reports on /healthz and in the OpenAPI document. */
 export const VERSION = '0.1.0';
@@ -67,8 +68,13 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     const local = localRepositoryPath(url);
     if (local !== undefined) {
       if (!config.allowLocalRepositories) throw new GitError('invalid-ref', displayUrl(url), 'repositories on the server\'s own disk are turned off (allowLocalRepositories: false)');
-      const inside = relative(config.dataDir, resolve(local));
-      if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
+      const within = (folder: string) => {
+        const rest = relative(folder, resolve(local));
+        return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest));
+      };
+      // The demo's repositories are the one part of the data folder applications may read.
+      const demoRepos = join(config.dataDir, DEMO_REPOS_DIR);
+      if (within(config.dataDir) && !(within(demoRepos) && resolve(local) !== demoRepos)) {
         throw new GitError('invalid-ref', displayUrl(url), 'the server\'s data folder is not a repository applications may use');
       }
     }

@@ -34,10 +34,67 @@ export async function readSettings(file: string, env: NodeJS.ProcessEnv): Promis
   return value as ServerConfigInput;
 }
 
-function parsePort(value: string): number {
+/** A TCP port from a flag: 0 to 65535 (0 picks a free one). */
+export function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a number from 0 to 65535, got "${value}"`, EXIT.usage);
   return port;
+}
+
+/** What a command that starts the server adds to it. */
+export interface ServeOptions {
+  /**
+   * Runs once the server listens and its address and first admin token are printed, before the
+   * closing "Open …" line; if it throws, the server is closed and the error goes on.
+   */
+  afterStart?: (server: RunningServer) => Promise<void>;
+  /** Called when the server is ready, after everything is printed. */
+  onStarted?: (server: RunningServer) => void;
+}
+
+/**
+ * Starts the server (an admin token in STAGECOACH_ADMIN_TOKEN is added to `input`), prints where
+ * it listens and, on the first start, the admin token, then serves until SIGINT or SIGTERM and
+ * closes. Failures to start become CLI errors: bad settings exit 2, a busy port or anything
+ * else 3.
+ */
+export async function serveUntilStopped(ctx: Context, input: ServerConfigInput, options: ServeOptions = {}): Promise<void> {
+  const adminToken = ctx.io.env.STAGECOACH_ADMIN_TOKEN;
+  let server: RunningServer;
+  try {
+    server = await startServer({ ...input, ...(adminToken ? { adminToken } : {}) });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(e.message, EXIT.usage);
+    const code = (e as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new CliError(`port ${input.port ?? 8080} is already in use; choose another with --port`, EXIT.unavailable);
+    throw new CliError(`cannot start: ${(e as Error).message}`, EXIT.unavailable);
+  }
+  const store = server.config.databaseUrl ? 'PostgreSQL' : `SQLite in ${server.config.dataDir}`;
+  ctx.io.out(`Stagecoach is listening on ${server.url} (store: ${store})\n`);
+  if (server.initialAdminToken) {
+    ctx.io.out(
+      `\nFirst start: an admin token was created (also saved, owner-only, in ${server.initialAdminTokenFile}):\n\n` +
+        `  export STAGECOACH_SERVER=${server.url}\n  export STAGECOACH_TOKEN=${server.initialAdminToken}\n\n`,
+    );
+  } else if (adminToken) {
+    ctx.io.out('The token in STAGECOACH_ADMIN_TOKEN is accepted as an admin token.\n');
+  }
+  try {
+    await options.afterStart?.(server);
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+  ctx.io.out(`Open ${server.url}/ in a browser; the API document is at ${server.url}/api/v1/openapi.json\n`);
+  options.onStarted?.(server);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      ctx.io.out('Stopping…\n');
+      void server.close().then(done);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 export function registerServer(program: Command, ctx: Context, onStarted?: (server: RunningServer) => void): void {
@@ -52,43 +109,17 @@ export function registerServer(program: Command, ctx: Context, onStarted?: (serv
     .action(async (opts) => {
       const file = opts.config ? await readSettings(opts.config, ctx.io.env) : {};
       const databaseUrl = opts.databaseUrl ?? ctx.io.env.STAGECOACH_DATABASE_URL;
-      const adminToken = ctx.io.env.STAGECOACH_ADMIN_TOKEN;
       const port = opts.port === undefined ? undefined : parsePort(opts.port);
-      let server: RunningServer;
-      try {
-        server = await startServer({
+      await serveUntilStopped(
+        ctx,
+        {
           ...file,
           ...(port !== undefined ? { port } : {}),
           ...(opts.host ? { host: opts.host } : {}),
           ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
           ...(databaseUrl ? { databaseUrl } : {}),
-          ...(adminToken ? { adminToken } : {}),
-        });
-      } catch (e) {
-        if (e instanceof ConfigError) throw new CliError(e.message, EXIT.usage);
-        const code = (e as { code?: string }).code;
-        if (code === "EADDRINUSE") throw new CliError(`port ${port ?? file.port ?? 8080} is already in use; choose another with --port`, EXIT.unavailable);
-        throw new CliError(`cannot start: ${(e as Error).message}`, EXIT.unavailable);
-      }
-      const store = server.config.databaseUrl ? 'PostgreSQL' : `SQLite in ${server.config.dataDir}`;
-      ctx.io.out(`Stagecoach is listening on ${server.url} (store: ${store})\n`);
-      if (server.initialAdminToken) {
-        ctx.io.out(
-          `\nFirst start: an admin token was created (also saved, owner-only, in ${server.initialAdminTokenFile}):\n\n` +
-            `  export STAGECOACH_SERVER=${server.url}\n  export STAGECOACH_TOKEN=${server.initialAdminToken}\n\n`,
-        );
-      } else if (adminToken) {
-        ctx.io.out('The token in STAGECOACH_ADMIN_TOKEN is accepted as an admin token.\n');
-      }
-      ctx.io.out(`Open ${server.url}/ in a browser; the API document is at ${server.url}/api/v1/openapi.json\n`);
-      onStarted?.(server);
-      await new Promise<void>((done) => {
-        const stop = () => {
-          ctx.io.out('Stopping…\n');
-          void server.close().then(done);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+        },
+        onStarted ? { onStarted } : {},
+      );
     });
 }
