@@ -3,6 +3,7 @@
  * Adapters live in `adapters/store/` (SQLite embedded, PostgreSQL for several replicas).
  */
 
+import type { Release, ReleaseStatus } from '@stagecoach/core';
 import type { NodePhase, RunStatus } from '../workflows/port.ts';
 
 /** Which database a store runs on. */
@@ -236,6 +237,109 @@ export interface PullRequestRepo {
   update(id: string, change: PullRequestChange): Promise<StoredPullRequest>;
 }
 
+/**
+ * Which folder a trigger cursor follows: an application's repository (as its `repoURL` is
+ * written), branch and folder. An application whose source moves gets a new key, so it starts
+ * fresh. Compared exactly.
+ */
+export interface TriggerCursorKey {
+  application: string;
+  repoURL: string;
+  branch: string;
+  /** Repository path without leading or trailing `/`; `''` is the root. */
+  folder: string;
+}
+
+/** The last commit automatic triggers saw touch an application's folder. */
+export interface StoredTriggerCursor extends TriggerCursorKey {
+  /** The newest commit that touched the folder when it was last looked at. */
+  commit: string;
+  /** ISO-8601 time of the last move, as given by the caller. */
+  updatedAt: string;
+}
+
+/** Where automatic triggers remember, per trigger application, the last folder commit they saw. */
+export interface TriggerCursorRepo {
+  /** The cursor, or `undefined` when the folder was never looked at. */
+  get(key: TriggerCursorKey): Promise<StoredTriggerCursor | undefined>;
+  /**
+   * Moves the cursor to `commit`, only if it is still at `expected` (`undefined`: only if there is
+   * no cursor yet). Returns whether it moved; of several writers from the same old value exactly
+   * one wins, the others get `false` and nothing is written for them.
+   */
+  compareAndSet(key: TriggerCursorKey, expected: string | undefined, commit: string, now: string): Promise<boolean>;
+}
+
+/** A release as stored: the release itself and the revision writers compare and set. */
+export interface StoredRelease {
+  release: Release;
+  /** +1 on every write. */
+  revision: number;
+}
+
+/** Which releases to list; absent fields do not filter. */
+export interface ReleaseFilter {
+  product?: string;
+  /** Any of these statuses. */
+  statuses?: readonly ReleaseStatus[];
+  /** The flow's name, or `manual`. */
+  flow?: string;
+  /** Created at or after / before (ISO 8601). */
+  since?: string;
+  until?: string;
+  /** At most this many, the newest; default 100. */
+  limit?: number;
+}
+
+/** A release's lease: which orchestrator process works on it, until when, and the fence it writes with. */
+export interface ReleaseLease {
+  owner: string;
+  /** +1 each time a different owner takes it. */
+  epoch: number;
+}
+
+/**
+ * Releases. Writers never overwrite each other: every update is a compare-and-set on the
+ * revision, and the orchestrator's updates also carry its lease (owner and epoch), so a process
+ * that lost its lease (paused, partitioned) cannot write after another took over.
+ */
+export interface ReleaseRepo {
+  /**
+   * The next release number of a product (1, 2, …). Call it in a transaction, with the insert:
+   * on PostgreSQL it also locks the product's counter row, which serialises the product's
+   * creations and admissions across replicas.
+   */
+  nextNumber(product: string): Promise<number>;
+  /** Locks the product (see `nextNumber`) without taking a number; for admission, in a transaction. */
+  lockProduct(product: string): Promise<void>;
+  /**
+   * Stores a new release at revision 1. With `triggerKey`, at most one release per key exists:
+   * `duplicate` (and nothing written) when the key is taken.
+   */
+  create(release: Release, triggerKey?: string): Promise<'created' | 'duplicate'>;
+  get(id: string): Promise<StoredRelease | undefined>;
+  /** The release an automatic trigger created, by its key. */
+  findByTriggerKey(key: string): Promise<StoredRelease | undefined>;
+  /** Newest first (created_at desc, id desc). */
+  list(filter?: ReleaseFilter): Promise<StoredRelease[]>;
+  /** Releases in these statuses, oldest first, optionally of one product. */
+  withStatus(statuses: readonly ReleaseStatus[], product?: string): Promise<StoredRelease[]>;
+  /**
+   * Writes a new state if the stored revision is still `expectedRevision` (and, with `lease`, the
+   * lease is still that owner's at that epoch). Returns the new revision, or `undefined` when
+   * someone else wrote first (read again and re-apply) or the lease was lost.
+   */
+  update(release: Release, expectedRevision: number, lease?: ReleaseLease): Promise<number | undefined>;
+  /**
+   * Takes or extends the lease of a release for `owner` until `expiresAt`, if it is free, expired
+   * (its expiry before `now`) or already the owner's. Returns the lease, or `undefined` when another
+   * owner holds it.
+   */
+  claim(id: string, owner: string, now: string, expiresAt: string): Promise<ReleaseLease | undefined>;
+  /** Gives the lease up (only the owner's own). */
+  unclaim(id: string, owner: string): Promise<void>;
+}
+
 /** The repositories as seen from inside a transaction. */
 export interface StoreTransaction {
   resources: ResourceWriter;
@@ -243,9 +347,13 @@ export interface StoreTransaction {
   credentials: CredentialRepo;
   pullRequests: PullRequestRepo;
   workflowRuns: WorkflowRunRepo;
+  workflowLogs: WorkflowLogRepo;
+  releases: ReleaseRepo;
+  events: EventRepo;
+  triggerCursors: TriggerCursorRepo;
 }
 
-/** The server's database: resources, tokens, Git credentials, local pull requests and workflow runs, with transactions. */
+/** The server's database: resources, tokens, Git credentials, local pull requests, workflow runs and trigger cursors, with transactions. */
 export interface Store extends StoreTransaction {
   readonly dialect: StoreDialect;
   /**
@@ -340,4 +448,89 @@ export interface WorkflowRunRepo {
   updateStatus(id: string, change: WorkflowRunChange): Promise<StoredWorkflowRun | undefined>;
   /** Runs whose phase is not terminal (Pending or Running), oldest first. */
   unfinished(): Promise<StoredWorkflowRun[]>;
+}
+
+/** An event as stored (what it means is the event bus's business, see `events/port.ts`). */
+export interface StoredEvent {
+  /**
+   * Assigned by the store on append: a positive integer, never reused. Ids become visible in
+   * increasing order: once a reader sees id N, no event with a smaller id appears later. There
+   * may be gaps (an append rolled back).
+   */
+  id: number;
+  /** What happened, e.g. `release`; compared exactly. */
+  type: string;
+  /** ISO-8601 time of the event, as given by the caller. */
+  at: string;
+  /** The product it concerns, when there is one. */
+  product?: string;
+  /** The release it concerns, when there is one. */
+  release?: string;
+  /** The payload, kept as JSON: what comes back is its JSON form. */
+  data: Record<string, unknown>;
+}
+
+/** An event to append; the store assigns the id. */
+export type NewEvent = Omit<StoredEvent, 'id'>;
+
+/** Which events to read; absent fields do not filter, and every given field must match (exactly). */
+export interface EventRepoFilter {
+  /** Any of these types; absent or empty: every type. */
+  types?: readonly string[];
+  product?: string;
+  release?: string;
+}
+
+/** What `EventRepo.prune` removes: events older than a time, and events beyond a count. */
+export interface EventPruning {
+  /** Removes events whose `at` is before this ISO-8601 time (compared as text, so give UTC `…Z` times). */
+  before?: string;
+  /** Keeps at most this many events, the newest (highest ids); removes the others. */
+  keep?: number;
+}
+
+/**
+ * The event log behind the event bus: append-only, read in id order, pruned by age and count.
+ * On PostgreSQL an append also notifies the channel `stagecoach_events` with the new id as
+ * payload; the notification goes out when the appending transaction commits.
+ */
+export interface EventRepo {
+  /**
+   * Stores an event and returns it with its id. Appends are serialised with each other (so ids
+   * become visible in order, see `StoredEvent.id`); inside a transaction that serialisation lasts
+   * until it ends, so keep such transactions short.
+   */
+  append(event: NewEvent): Promise<StoredEvent>;
+  /** Events with an id greater than `after`, matching `filter`, in increasing id order; at most `limit` (default all). */
+  listAfter(after: number, options?: { filter?: EventRepoFilter; limit?: number }): Promise<StoredEvent[]>;
+  /** The highest stored id, or 0 when no event is stored. New events always get higher ids. */
+  lastId(): Promise<number>;
+  /** Removes old events (see `EventPruning`) and returns how many it removed. Ids are never reused afterwards. */
+  prune(pruning: EventPruning): Promise<number>;
+}
+
+/**
+ * One node's log, for one attempt of a workflow run, kept once the node finished so that it
+ * outlives the engine's memory. The engine caps the text (1 MiB per node by default).
+ */
+export interface StoredWorkflowLog {
+  runId: string;
+  /** The node's id in the run's status. */
+  nodeId: string;
+  /** The run's attempt it belongs to (`StoredWorkflowRun.attempts` when it was written): 1, +1 per retry. */
+  attempt: number;
+  /** The log text; NUL characters come back as U+FFFD (PostgreSQL text cannot hold them). */
+  text: string;
+  /** True when the engine kept only part of what the node printed. */
+  truncated: boolean;
+}
+
+/** Node logs of workflow runs; never deleted with the run's history. */
+export interface WorkflowLogRepo {
+  /** Stores the log of (runId, nodeId, attempt), replacing one already stored for the same three. */
+  put(log: StoredWorkflowLog): Promise<void>;
+  /** The log of the node's latest stored attempt, or `undefined` when none is stored. */
+  get(runId: string, nodeId: string): Promise<StoredWorkflowLog | undefined>;
+  /** Every stored log of the run (each node, each attempt), by node id (Unicode code point), then attempt. */
+  list(runId: string): Promise<StoredWorkflowLog[]>;
 }

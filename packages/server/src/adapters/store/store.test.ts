@@ -14,6 +14,8 @@ import type {
   StoredResource,
   StoredToken,
   StoredWorkflowRun,
+  StoredEvent,
+  TriggerCursorKey,
 } from '../../store/port.ts';
 import type { RunStatus } from '../../workflows/port.ts';
 import { openStore, SQLITE_FILE_NAME } from './open.ts';
@@ -789,6 +791,185 @@ function storeSuite(harness: Harness): void {
     );
     assert.equal(await store.workflowRuns.get(runId('1')), undefined);
   });
+
+  it('workflow logs: put, get the latest attempt, replace one attempt, list by node then attempt', async () => {
+    const log = (nodeId: string, attempt: number, text: string, truncated = false) => ({ runId: runId('1'), nodeId, attempt, text, truncated });
+    assert.equal(await store.workflowLogs.get(runId('1'), 'n1'), undefined);
+    assert.deepEqual(await store.workflowLogs.list(runId('1')), []);
+    await store.workflowLogs.put(log('n1', 1, 'first try\n'));
+    await store.workflowLogs.put(log('n1', 2, 'second try\n'));
+    await store.workflowLogs.put(log('n1', 2, 'second try, again\n… log truncated after 18 bytes', true));
+    await store.workflowLogs.put(log('n-0', 1, 'déjà vu 🚂\n\u0000nul'));
+    await store.workflowLogs.put({ ...log('n1', 1, 'another run'), runId: runId('2') });
+    assert.deepEqual(await store.workflowLogs.get(runId('1'), 'n1'), log('n1', 2, 'second try, again\n… log truncated after 18 bytes', true));
+    assert.deepEqual(await store.workflowLogs.get(runId('1'), 'n-0'), log('n-0', 1, 'déjà vu 🚂\n\uFFFDnul'), 'NUL is stored as U+FFFD');
+    assert.equal(await store.workflowLogs.get(runId('1'), 'n2'), undefined);
+    assert.deepEqual(
+      (await store.workflowLogs.list(runId('1'))).map((l) => [l.nodeId, l.attempt, l.truncated]),
+      [['n-0', 1, false], ['n1', 1, false], ['n1', 2, true]],
+    );
+    await store.workflowLogs.put(log('big', 1, 'x'.repeat(1024 * 1024)));
+    assert.equal((await store.workflowLogs.get(runId('1'), 'big'))?.text.length, 1024 * 1024, 'a whole MiB round-trips');
+  });
+
+  it('workflow logs: writes in a rolled-back transaction leave nothing', async () => {
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.workflowLogs.put({ runId: runId('1'), nodeId: 'n1', attempt: 1, text: 'gone', truncated: false });
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.equal(await store.workflowLogs.get(runId('1'), 'n1'), undefined);
+  });
+  // Trigger cursors are never deleted either: each test uses its own application names.
+  const cursorKey = (over: Partial<TriggerCursorKey> = {}): TriggerCursorKey => ({
+    application: `dev-app-${run}`,
+    repoURL: repo(),
+    branch: 'main',
+    folder: 'envs/dev',
+    ...over,
+  });
+
+  it('trigger cursors: absent until set; set only from no cursor, then only from the stored commit', async () => {
+    const key = cursorKey();
+    assert.equal(await store.triggerCursors.get(key), undefined);
+    assert.equal(await store.triggerCursors.compareAndSet(key, 'a'.repeat(40), 'b'.repeat(40), T1), false, 'nothing to move from');
+    assert.equal(await store.triggerCursors.get(key), undefined);
+
+    assert.equal(await store.triggerCursors.compareAndSet(key, undefined, 'a'.repeat(40), T1), true);
+    assert.deepEqual(await store.triggerCursors.get(key), { ...key, commit: 'a'.repeat(40), updatedAt: T1 });
+    assert.equal(await store.triggerCursors.compareAndSet(key, undefined, 'c'.repeat(40), T2), false, 'a cursor exists already');
+    assert.equal(await store.triggerCursors.compareAndSet(key, 'c'.repeat(40), 'd'.repeat(40), T2), false, 'not at that commit');
+    assert.deepEqual(await store.triggerCursors.get(key), { ...key, commit: 'a'.repeat(40), updatedAt: T1 });
+
+    assert.equal(await store.triggerCursors.compareAndSet(key, 'a'.repeat(40), 'b'.repeat(40), T2), true);
+    assert.deepEqual(await store.triggerCursors.get(key), { ...key, commit: 'b'.repeat(40), updatedAt: T2 });
+  });
+
+  it('trigger cursors: keyed by application, repository, branch and folder, each compared exactly', async () => {
+    const key = cursorKey();
+    await store.triggerCursors.compareAndSet(key, undefined, 'a'.repeat(40), T1);
+    const others = [
+      cursorKey({ application: `qa-app-${run}` }),
+      cursorKey({ repoURL: repo('other') }),
+      cursorKey({ repoURL: repo().toUpperCase() }),
+      cursorKey({ branch: 'release' }),
+      cursorKey({ folder: 'envs/dev/sub' }),
+      cursorKey({ folder: '' }),
+    ];
+    for (const other of others) assert.equal(await store.triggerCursors.get(other), undefined, JSON.stringify(other));
+    assert.equal(await store.triggerCursors.compareAndSet(others[3]!, undefined, 'e'.repeat(40), T2), true);
+    assert.equal((await store.triggerCursors.get(key))?.commit, 'a'.repeat(40));
+    assert.equal((await store.triggerCursors.get(others[3]!))?.commit, 'e'.repeat(40));
+  });
+
+  it('trigger cursors: of concurrent moves from the same commit exactly one wins', async () => {
+    const key = cursorKey();
+    const firsts = await Promise.all(['1', '2', '3'].map((n) => store.triggerCursors.compareAndSet(key, undefined, n.repeat(40), T1)));
+    assert.equal(firsts.filter(Boolean).length, 1);
+    const first = `${firsts.indexOf(true) + 1}`.repeat(40);
+    assert.equal((await store.triggerCursors.get(key))?.commit, first);
+
+    const moves = await Promise.all(['7', '8', '9'].map((n) => store.triggerCursors.compareAndSet(key, first, n.repeat(40), T2)));
+    assert.equal(moves.filter(Boolean).length, 1);
+    assert.equal((await store.triggerCursors.get(key))?.commit, `${moves.indexOf(true) + 7}`.repeat(40));
+  });
+
+  it('trigger cursors: a move in a rolled-back transaction leaves the cursor where it was', async () => {
+    const key = cursorKey();
+    await store.triggerCursors.compareAndSet(key, undefined, 'a'.repeat(40), T1);
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        assert.equal(await tx.triggerCursors.compareAndSet(key, 'a'.repeat(40), 'b'.repeat(40), T2), true);
+        assert.equal((await tx.triggerCursors.get(key))?.commit, 'b'.repeat(40));
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.deepEqual(await store.triggerCursors.get(key), { ...key, commit: 'a'.repeat(40), updatedAt: T1 });
+  });
+
+  // The event log is shared by every test of a run: each test reads only ids above what it found
+  // at its start, and its own product names.
+  const evProduct = (name = 'shop') => `${name}-ev-${run}`;
+  const evAfter = async (after: number, filter = {}, limit?: number) =>
+    store.events.listAfter(after, { filter, ...(limit !== undefined ? { limit } : {}) });
+
+  it('events: append assigns increasing ids and round-trips every field; optional fields absent when unset', async () => {
+    const start = await store.events.lastId();
+    const bare = await store.events.append({ type: 'version', at: T1, data: {} });
+    const full = await store.events.append({
+      type: 'release',
+      at: T2,
+      product: evProduct(),
+      release: 'rel-1',
+      data: { status: 'Running', steps: [{ environment: 'qa', status: 'Pending' }], note: 'déjà vu 🚂', n: 1.5, none: null },
+    });
+    assert.ok(bare.id > start && full.id > bare.id, `ids ${start} < ${bare.id} < ${full.id}`);
+    assert.deepEqual(bare, { id: bare.id, type: 'version', at: T1, data: {} });
+    for (const key of ['product', 'release']) assert.ok(!(key in bare), `no ${key} key while there is none`);
+    assert.equal(await store.events.lastId(), full.id);
+    assert.deepEqual(await evAfter(start), [bare, full] satisfies StoredEvent[]);
+    assert.deepEqual(await evAfter(bare.id), [full]);
+    assert.deepEqual(await evAfter(full.id), []);
+  });
+
+  it('events: listAfter filters by types, product and release, and limits, in id order', async () => {
+    const start = await store.events.lastId();
+    const a = await store.events.append({ type: 'release', at: T1, product: evProduct(), release: 'r1', data: { n: 1 } });
+    const b = await store.events.append({ type: 'step', at: T1, product: evProduct(), release: 'r1', data: { n: 2 } });
+    const c = await store.events.append({ type: 'step', at: T1, product: evProduct('bank'), release: 'r2', data: { n: 3 } });
+    const d = await store.events.append({ type: 'version', at: T1, product: evProduct(), data: { n: 4 } });
+    const ns = (events: StoredEvent[]) => events.map((e) => e.data.n);
+    assert.deepEqual(ns(await evAfter(start)), [1, 2, 3, 4]);
+    assert.deepEqual(ns(await evAfter(start, { types: ['step'] })), [2, 3]);
+    assert.deepEqual(ns(await evAfter(start, { types: ['step', 'version'] })), [2, 3, 4]);
+    assert.deepEqual(ns(await evAfter(start, { types: [] })), [1, 2, 3, 4], 'an empty list does not filter');
+    assert.deepEqual(ns(await evAfter(start, { product: evProduct() })), [1, 2, 4]);
+    assert.deepEqual(ns(await evAfter(start, { release: 'r1' })), [1, 2]);
+    assert.deepEqual(ns(await evAfter(start, { product: evProduct(), types: ['step'] })), [2]);
+    assert.deepEqual(ns(await evAfter(start, { product: evProduct().slice(0, -1) })), [], 'exact, not a prefix');
+    assert.deepEqual(ns(await evAfter(start, {}, 2)), [1, 2]);
+    assert.deepEqual(ns(await evAfter(b.id, {}, 2)), [3, 4]);
+    assert.deepEqual(ns(await evAfter(a.id, { types: ['step'] }, 1)), [2]);
+    assert.deepEqual(ns(await evAfter(c.id, { release: 'r1' })), []);
+    assert.equal(await store.events.lastId(), d.id);
+  });
+
+  it('events: prune removes events older than a time and beyond a count, and ids are never reused', async () => {
+    const old = await store.events.append({ type: 'step', at: '2000-01-01T00:00:00.000Z', product: evProduct(), data: {} });
+    const kept = [
+      await store.events.append({ type: 'step', at: T1, product: evProduct(), data: { n: 1 } }),
+      await store.events.append({ type: 'step', at: T2, product: evProduct(), data: { n: 2 } }),
+      await store.events.append({ type: 'step', at: T3, product: evProduct(), data: { n: 3 } }),
+    ];
+    assert.ok((await store.events.prune({ before: '2001-01-01T00:00:00.000Z' })) >= 1);
+    assert.deepEqual(await evAfter(old.id - 1, { product: evProduct() }), kept);
+    assert.ok((await store.events.prune({ before: T2, keep: 2 })) >= 1);
+    assert.deepEqual(await evAfter(0, { product: evProduct() }), kept.slice(1));
+    assert.equal(await store.events.prune({ keep: 2 }), 0, 'nothing beyond the count any more');
+    assert.equal(await store.events.prune({ keep: 0 }), 2);
+    assert.equal(await store.events.lastId(), 0);
+    const next = await store.events.append({ type: 'step', at: T3, data: {} });
+    assert.ok(next.id > kept[2]!.id, `id ${next.id} after pruning everything, the last one was ${kept[2]!.id}`);
+  });
+
+  it('events: an append in a rolled-back transaction leaves nothing, and one in a committed transaction stays', async () => {
+    const start = await store.events.lastId();
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        const inside = await tx.events.append({ type: 'step', at: T1, product: evProduct(), data: {} });
+        assert.deepEqual(await tx.events.listAfter(start), [inside]);
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.deepEqual(await evAfter(start), []);
+    const committed = await store.transaction((tx) => tx.events.append({ type: 'step', at: T2, product: evProduct(), data: { ok: true } }));
+    assert.deepEqual(await evAfter(start), [committed]);
+  });
+
   it('round-trips JSON bodies: nesting, unicode and numbers', async () => {
     const body = {
       apiVersion: 'stagecoach.dev/v1',

@@ -4,6 +4,10 @@ import { resourcesAndTokens } from './migrations/0001_resources_and_tokens.ts';
 import { credentials } from './migrations/0002_credentials.ts';
 import { pullRequests } from './migrations/0003_pull_requests.ts';
 import { workflowRuns } from './migrations/0004_workflow_runs.ts';
+import { events } from './migrations/0006_events.ts';
+import { releases } from './migrations/0005_releases.ts';
+import { triggerCursors } from './migrations/0007_trigger_cursors.ts';
+import { workflowLogs } from './migrations/0008_workflow_logs.ts';
 
 /**
  * Every migration, by name, applied in name order. Append new steps with the next number; never
@@ -14,6 +18,10 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002_credentials': credentials,
   '0003_pull_requests': pullRequests,
   '0004_workflow_runs': workflowRuns,
+  '0005_releases': releases,
+  '0007_trigger_cursors': triggerCursors,
+  '0006_events': events,
+  '0008_workflow_logs': workflowLogs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

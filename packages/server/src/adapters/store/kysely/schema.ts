@@ -83,10 +83,78 @@ export interface WorkflowRunsTable {
   finished_at: string | null;
 }
 
+/** One row per trigger cursor; primary key (application, repo_url, branch, folder). */
+export interface TriggerCursorsTable {
+  application: string;
+  repo_url: string;
+  branch: string;
+  folder: string;
+  commit_sha: string;
+  updated_at: string;
+}
+
+/** One row per release; the release itself is the JSON `body`, the other columns are for queries, leases and compare-and-set. */
+export interface ReleasesTable {
+  id: string;
+  product: string;
+  number: number;
+  flow: string;
+  /** A `ReleaseStatus`, copied from the body. */
+  status: string;
+  /** Unique when set: the automatic trigger (flow, product, commit) that created it. */
+  trigger_key: string | null;
+  body: string;
+  /** +1 on every write; writers compare and set it. */
+  revision: number;
+  /** The orchestrator process holding the release, and until when (ISO-8601). */
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  /** +1 each time another owner takes the lease: a fence against a late writer. */
+  lease_epoch: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The last release number given per product. */
+export interface ReleaseCountersTable {
+  product: string;
+  last_number: number;
+}
+
+/**
+ * The event log, one row per event. `id` is assigned by the database (SQLite `autoincrement`,
+ * PostgreSQL identity) and never reused; indexed on `at` for pruning by age.
+ */
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  /** ISO-8601 time of the event. */
+  at: string;
+  product: string | null;
+  release: string | null;
+  /** JSON text of the payload object. */
+  data: string;
+}
+
+/** One row per node log of a workflow run attempt; primary key (run_id, node_id, attempt). */
+export interface WorkflowLogsTable {
+  run_id: string;
+  node_id: string;
+  attempt: number;
+  text: string;
+  /** 1 when the engine kept only part of the log, else 0. */
+  truncated: Generated<number>;
+}
+
 export interface Database {
   resources: ResourcesTable;
   tokens: TokensTable;
   credentials: CredentialsTable;
   pull_requests: PullRequestsTable;
   workflow_runs: WorkflowRunsTable;
+  workflow_logs: WorkflowLogsTable;
+  releases: ReleasesTable;
+  release_counters: ReleaseCountersTable;
+  trigger_cursors: TriggerCursorsTable;
+  events: EventsTable;
 }

@@ -1,10 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Store, StoreDialect, StoreTransaction } from '../../../store/port.ts';
 import { KyselyCredentials } from './credentials.ts';
+import { KyselyEvents } from './events.ts';
 import { KyselyPullRequests } from './pull-requests.ts';
+import { KyselyReleases } from './releases.ts';
 import { KyselyResources } from './resources.ts';
 import type { Database } from './schema.ts';
 import { KyselyTokens } from './tokens.ts';
+import { KyselyTriggerCursors } from './trigger-cursors.ts';
+import { KyselyWorkflowLogs } from './workflow-logs.ts';
 import { KyselyWorkflowRuns } from './workflow-runs.ts';
 
 /**
@@ -28,5 +32,9 @@ function repositories(db: Kysely<Database>, dialect: StoreDialect): StoreTransac
     credentials: new KyselyCredentials(db, dialect),
     pullRequests: new KyselyPullRequests(db, dialect),
     workflowRuns: new KyselyWorkflowRuns(db, dialect),
+    releases: new KyselyReleases(db, dialect),
+    workflowLogs: new KyselyWorkflowLogs(db, dialect),
+    events: new KyselyEvents(db, dialect),
+    triggerCursors: new KyselyTriggerCursors(db),
   };
 }
