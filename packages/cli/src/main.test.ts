@@ -136,6 +136,45 @@ describe('stagecoach CLI against a real server', () => {
     assert.match(missing.err, /declares parameter "APP_NAME" without a value/);
   });
 
+  test('workflow runs filters by status, template, labels and limit; workflow run --id starts once', async () => {
+    const first = await cli(server, ['workflow', 'run', 'fail-on-purpose', '-p', 'SHOULD_FAIL=false', '--id', 'cli-fixed-1', '--watch']);
+    assert.equal(first.code, EXIT.ok, first.err);
+    assert.match(first.out, /^workflow run cli-fixed-1 started \(fail-on-purpose on the local engine\)$/m);
+    const again = await cli(server, ['workflow', 'run', 'fail-on-purpose', '--id', 'cli-fixed-1']);
+    assert.equal(again.code, EXIT.ok, again.err);
+    assert.equal(again.out, 'workflow run cli-fixed-1 is Succeeded (fail-on-purpose on the local engine)\n');
+
+    const labelled = { a: { product: 'shop', environment: 'qa', release: 'r-1' }, b: { product: 'shop', environment: 'prod', application: 'web' }, c: { product: 'bank', environment: 'qa' } };
+    for (const [id, labels] of Object.entries(labelled)) {
+      const response = await fetch(`${server.url}/api/v1/workflow-runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: `cli-label-${id}`, template: 'fail-on-purpose', parameters: { SHOULD_FAIL: 'false' }, labels }),
+      });
+      assert.equal(response.status, 201, await response.text());
+    }
+    const ids = async (...args: string[]) => {
+      const r = await cli(server, ['workflow', 'runs', ...args, '-o', 'json']);
+      assert.equal(r.code, EXIT.ok, r.err);
+      return (JSON.parse(r.out) as { id: string }[]).map((run) => run.id).filter((id) => id.startsWith('cli-label-')).sort();
+    };
+    for (let tries = 0; (await ids('--status', 'Succeeded')).length < 3 && tries < 200; tries += 1) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(await ids('--status', 'Succeeded', '--template', 'fail-on-purpose'), ['cli-label-a', 'cli-label-b', 'cli-label-c']);
+    assert.deepEqual(await ids('--product', 'shop'), ['cli-label-a', 'cli-label-b']);
+    assert.deepEqual(await ids('--environment', 'qa'), ['cli-label-a', 'cli-label-c']);
+    assert.deepEqual(await ids('--product', 'shop', '--environment', 'qa'), ['cli-label-a']);
+    assert.deepEqual(await ids('--application', 'web'), ['cli-label-b']);
+    assert.deepEqual(await ids('--release', 'r-1'), ['cli-label-a']);
+    assert.deepEqual(await ids('--status', 'Failed', '--product', 'shop'), []);
+    const newest = await cli(server, ['workflow', 'runs', '--limit', '1', '-o', 'json']);
+    assert.deepEqual((JSON.parse(newest.out) as { id: string }[]).map((r) => r.id), ['cli-label-c']);
+
+    for (const bad of [['--limit', '0'], ['--limit', 'many'], ['--status', 'Done'], ['--status', 'Failed', '--phase', 'Running']]) {
+      const r = await cli(server, ['workflow', 'runs', ...bad]);
+      assert.equal(r.code, EXIT.usage, `${bad.join(' ')}: ${r.err}`);
+    }
+  });
+
   test('usage errors and an unreachable server have their own exit codes', async () => {
     assert.equal((await cli(server, ['get', 'gizmos'])).code, EXIT.usage);
     assert.equal((await cli(server, ['get', 'environments', '-o', 'xml'])).code, EXIT.usage);

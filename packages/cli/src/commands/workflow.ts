@@ -41,14 +41,15 @@ const clockTime = (at: Date) => [at.getHours(), at.getMinutes(), at.getSeconds()
 
 /**
  * The lines a watch prints for a new reading of the run: one per node whose phase changed since
- * `seen` (which it updates), as `12:00:01 smoke.main  Running`.
+ * `seen` (which it updates), as `12:00:01 smoke.main  Running`; a node that did not succeed adds
+ * its message after a colon (`Failed: exit code 3 (after 2 attempts)`).
  */
 export function nodeChanges(run: WorkflowRun, seen: Map<string, string>, at: Date): string[] {
   const lines: string[] = [];
   for (const node of run.nodes ?? []) {
     if (seen.get(node.id) === node.phase) continue;
     seen.set(node.id, node.phase);
-    lines.push(`${clockTime(at)} ${node.name}  ${node.phase}${node.message && TERMINAL.has(node.phase) && node.phase !== 'Succeeded' ? ` (${node.message})` : ''}\n`);
+    lines.push(`${clockTime(at)} ${node.name}  ${node.phase}${node.message && TERMINAL.has(node.phase) && node.phase !== 'Succeeded' ? `: ${node.message}` : ''}\n`);
   }
   return lines;
 }
@@ -64,15 +65,16 @@ export function registerWorkflow(program: Command, ctx: Context): void {
     .argument('<name>', 'the WorkflowTemplate')
     .option('-p, --parameter <name=value>', 'a parameter (repeatable); undeclared ones are dropped', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--engine <engine>', 'local or argo (default: the server\'s)')
+    .option('--id <id>', 'the run\'s id; when a run with this id exists, it is shown and nothing is started')
     .option('--watch', 'follow the run until it ends; exit 0 only when it Succeeded')
     .action(async (name, opts) => {
       if (opts.engine !== undefined && !['local', 'argo'].includes(opts.engine)) throw new CliError(`--engine must be local or argo, got "${opts.engine}"`, EXIT.usage);
       const parameters = Object.fromEntries(opts.parameter.map(parseParameter));
       const client = ctx.client();
       const run = await client.request<WorkflowRun>('POST', '/api/v1/workflow-runs', {
-        json: { template: name, parameters, ...(opts.engine ? { engine: opts.engine } : {}) },
+        json: { template: name, parameters, ...(opts.engine ? { engine: opts.engine } : {}), ...(opts.id !== undefined ? { id: opts.id } : {}) },
       });
-      ctx.io.out(`workflow run ${run.id} started (${run.template} on the ${run.engine} engine)\n`);
+      ctx.io.out(`workflow run ${run.id} ${run.phase === 'Pending' || run.phase === 'Running' ? 'started' : `is ${run.phase}`} (${run.template} on the ${run.engine} engine)\n`);
       if (!opts.watch) return;
       const seen = new Map<string, string>();
       let current = run;
@@ -90,15 +92,31 @@ export function registerWorkflow(program: Command, ctx: Context): void {
   workflow
     .command('runs')
     .description('list workflow runs, newest first')
-    .option('--phase <phase>', PHASES.join(', '))
+    .option('--status <phase>', `only runs in this phase: ${PHASES.join(', ')}`)
+    .option('--phase <phase>', 'the same as --status')
     .option('--template <name>', 'only runs of this WorkflowTemplate')
+    .option('--product <name>', 'only runs labelled with this product')
+    .option('--environment <name>', 'only runs labelled with this environment')
+    .option('--application <name>', 'only runs labelled with this application')
+    .option('--release <id>', 'only runs labelled with this release')
+    .option('--limit <n>', 'at most this many, the newest (1 to 1000)')
     .option('-o, --output <format>', 'table, yaml or json', 'table')
     .action(async (opts) => {
       const format = parseFormat(opts.output);
-      if (opts.phase !== undefined && !PHASES.includes(opts.phase)) throw new CliError(`--phase must be one of ${PHASES.join(', ')}, got "${opts.phase}"`, EXIT.usage);
+      if (opts.status !== undefined && opts.phase !== undefined && opts.status !== opts.phase) {
+        throw new CliError(`--status "${opts.status}" and --phase "${opts.phase}" disagree; give one`, EXIT.usage);
+      }
+      const phase = opts.status ?? opts.phase;
+      if (phase !== undefined && !PHASES.includes(phase)) throw new CliError(`--status must be one of ${PHASES.join(', ')}, got "${phase}"`, EXIT.usage);
+      if (opts.limit !== undefined && !(/^\d+$/.test(opts.limit) && Number(opts.limit) >= 1 && Number(opts.limit) <= 1000)) {
+        throw new CliError(`--limit must be a whole number from 1 to 1000, got "${opts.limit}"`, EXIT.usage);
+      }
       const query = new URLSearchParams();
-      if (opts.phase) query.set('phase', opts.phase);
-      if (opts.template) query.set('template', opts.template);
+      if (phase !== undefined) query.set('phase', phase);
+      for (const key of ['template', 'product', 'environment', 'application', 'release', 'limit'] as const) {
+        const value = opts[key];
+        if (value !== undefined) query.set(key, value);
+      }
       const q = query.toString();
       const { items } = await ctx.client().request<{ items: WorkflowRun[] }>('GET', `/api/v1/workflow-runs${q ? `?${q}` : ''}`);
       if (format === 'json') ctx.io.out(`${JSON.stringify(items, null, 2)}\n`);

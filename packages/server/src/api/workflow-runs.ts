@@ -57,6 +57,15 @@ const WorkflowRunDetailSchema = WorkflowRunSchema.extend({
 
 const StartSchema = z
   .object({
+    id: z
+      .string()
+      .min(1)
+      .optional()
+      .openapi({
+        description:
+          'The run\'s id, chosen by the caller so that sending the same request again is safe: when a run with this id exists, it is returned (201, as the first time) and nothing is submitted; 409 when it runs another template. 1 to 56 letters, digits, "-", "_" and ".", starting and ending with a letter or digit. Default: a new id.',
+        example: 'rel-42-pre-qa',
+      }),
     template: z.string().min(1).openapi({ example: 'smoke' }),
     parameters: z.record(z.string(), z.string()).optional(),
     engine: Engine.optional().openapi({ description: "Default the server's configured engine" }),
@@ -88,7 +97,13 @@ export function registerWorkflowRunRoutes(app: App, runs: WorkflowRunService): v
       tags: ['Workflow runs'],
       summary: 'Start a run of a WorkflowTemplate (member or admin)',
       request: { body: { required: true, content: { 'application/json': { schema: StartSchema } } } },
-      responses: { 201: { description: 'The run, as submitted', content: { 'application/json': { schema: WorkflowRunDetailSchema } } }, ...missing, ...invalid, ...errorResponses },
+      responses: {
+        201: { description: 'The run, as submitted (or as it is now, when `id` names an existing run)', content: { 'application/json': { schema: WorkflowRunDetailSchema } } },
+        ...missing,
+        ...conflict,
+        ...invalid,
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const actor = c.get('actor');
@@ -97,6 +112,7 @@ export function registerWorkflowRunRoutes(app: App, runs: WorkflowRunService): v
       return sendResult(
         c,
         await runs.start({
+          ...(body.id !== undefined ? { id: body.id } : {}),
           template: body.template,
           ...(body.parameters !== undefined ? { parameters: body.parameters } : {}),
           ...(body.engine !== undefined ? { engine: body.engine } : {}),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createArgoEngine } from '../adapters/workflows/argo/engine.ts';
-import { createLocalEngine, interruptedStatus, type LocalEngine } from '../adapters/workflows/local/index.ts';
+import { createLocalEngine, interruptedStatus, type LocalEngine, type LocalEngineOptions } from '../adapters/workflows/local/index.ts';
 import { openStore } from '../adapters/store/open.ts';
 import { systemClock } from '../clock.ts';
 import type { Result } from '../errors.ts';
@@ -57,12 +57,28 @@ async function stored(id: string, check: (run: StoredWorkflowRun) => boolean, li
   assert.fail(`stored run ${id} never matched`);
 }
 
+/** Replaces the engine and the service (both closed first) by new ones over the same store. */
+async function replaceEngine(options: Partial<LocalEngineOptions> = {}, wrap: (engine: LocalEngine) => LocalEngine = (e) => e): Promise<void> {
+  await engine.close();
+  await service.close();
+  engine = createLocalEngine({ root: dir, maxParallel: 4, killGraceMs: 500, onChange: (id, status) => service.record(id, status), onLog: (id, node, log) => service.recordLog(id, node, log), ...options });
+  service = new WorkflowRunService({
+    runs: store.workflowRuns,
+    logs: store.workflowLogs,
+    resources: new ResourceService(store, () => new Date()),
+    engines: { local: wrap(engine), argo: undefined },
+    defaultEngine: 'local',
+    clock: systemClock,
+  });
+}
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'stagecoach-runs-'));
   store = await openStore({ dataDir: join(dir, 'data') });
-  engine = createLocalEngine({ root: dir, maxParallel: 4, killGraceMs: 500, onChange: (id, status) => service.record(id, status) });
+  engine = createLocalEngine({ root: dir, maxParallel: 4, killGraceMs: 500, onChange: (id, status) => service.record(id, status), onLog: (id, node, log) => service.recordLog(id, node, log) });
   service = new WorkflowRunService({
     runs: store.workflowRuns,
+    logs: store.workflowLogs,
     resources: new ResourceService(store, () => new Date()),
     engines: { local: engine, argo: undefined },
     defaultEngine: 'local',
@@ -83,6 +99,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await engine.close();
+  await service.close();
   await store.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -233,7 +250,12 @@ describe('WorkflowRunService with the local engine', () => {
     try {
       const retried = value(await runs.retry(run.id));
       assert.deepEqual([retried.externalId, retried.attempts], [`${run.id}-2`, 2]);
-      assert.match(retried.message ?? '', new RegExp(`^attempt 2 was submitted again from the start \\(local engine: cannot resume run "${run.id}": it is not in this process \\(a restart forgets runs\\)\\); every node runs again`));
+      assert.equal(
+        retried.message,
+        `attempt 2 was submitted again from the start, so every node runs again: local engine: cannot resume run "${run.id}": it is not in this process (a restart forgets every run, and a finished run is forgotten a while after it ends)`,
+        'one pair of parentheses, never two closing ones in a row',
+      );
+      assert.doesNotMatch(retried.message ?? '', /\)\)/);
       await restarted.settled(`${run.id}-2`);
       assert.equal((await stored(run.id, (r) => isTerminalPhase(r.phase))).phase, 'Succeeded');
     } finally {
@@ -287,6 +309,86 @@ describe('WorkflowRunService with the local engine', () => {
     await service.record('r-local', { phase: 'Running', nodes: [], globalOutputs: {} });
     assert.equal((await store.workflowRuns.get('r-local'))!.phase, 'Error');
   });
+
+  it('keeps each finished node\'s log in the store under the run\'s attempt, and reads it there once the engine forgot the run', TEST, async () => {
+    await replaceEngine({ forgetAfterMs: 0 });
+    const run = value(await service.start({ template: 'smoke', parameters: { url: 'https://qa.example', env: 'qa' } }));
+    const done = await finished(run.id);
+    const check = done.nodes.find((n) => n.displayName === 'check')!;
+    const report = done.nodes.find((n) => n.displayName === 'report')!;
+    // Handed over, then forgotten: the engine no longer knows the run.
+    for (const start = Date.now(); Date.now() - start < 20_000; await sleep(20)) {
+      if (await engine.status(run.id).then(() => false, () => true)) break;
+    }
+    await assert.rejects(engine.status(run.id), /no run/);
+    const kept = await store.workflowLogs.list(run.id);
+    assert.deepEqual(
+      kept.map((l) => [l.nodeId, l.attempt, l.text, l.truncated]).sort(),
+      [
+        [check.id, 1, 'checking https://qa.example\nenv qa\n', false],
+        [report.id, 1, 'retries 3\n', false],
+      ].sort(),
+    );
+    assert.equal(value(await service.logs(run.id, check.name)), 'checking https://qa.example\nenv qa\n');
+    assert.equal(value(await service.logs(run.id)), `${check.name}: checking https://qa.example\n${check.name}: env qa\n${report.name}: retries 3\n`);
+  });
+
+  it('caps a node that prints megabytes at 1 MiB in the store, over all its attempts, and records the truncation', TEST, async () => {
+    await putTemplate('noisy', {
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'flood', template: 'flood' }, { name: 'again', template: 'again' }]] },
+        script('flood', 'head -c 3000000 /dev/zero | tr "\\0" x; echo; echo done'),
+        // 700 KB per attempt, three attempts: each is below the cap, the node is not.
+        script('again', 'head -c 700000 /dev/zero | tr "\\0" y; echo; exit 1', { retryStrategy: { limit: 2 } }),
+      ],
+    });
+    const run = value(await service.start({ template: 'noisy' }));
+    const done = await finished(run.id, 40_000);
+    assert.equal(done.phase, 'Failed');
+    const flood = done.nodes.find((n) => n.displayName === 'flood')!;
+    const again = done.nodes.find((n) => n.displayName === 'again')!;
+    for (const [node, letter] of [[flood, 'x'], [again, 'y']] as const) {
+      const log = await store.workflowLogs.get(run.id, node.id);
+      assert.ok(log, `a log for ${node.displayName}`);
+      assert.equal(log.truncated, true, node.displayName);
+      assert.ok(Buffer.byteLength(log.text) <= 1024 * 1024 + 64, `${node.displayName}: ${Buffer.byteLength(log.text)} bytes`);
+      assert.match(log.text, /\n… log truncated after 1048576 bytes$/);
+      assert.ok(log.text.includes(letter.repeat(1000)));
+    }
+    assert.match((await store.workflowLogs.get(run.id, again.id))!.text, /^--- attempt 1 ---\ny{1000}/);
+    assert.match(value(await service.logs(run.id, flood.name)), /^x{1000}/);
+  });
+
+  it('start with a caller-chosen id creates the run under it; calling again, even at the same time, returns it and submits nothing', TEST, async () => {
+    let submits = 0;
+    await replaceEngine({}, (e) => ({ ...e, submit: (run) => ((submits += 1), e.submit(run)) }));
+    await putTemplate('other', { entrypoint: 'main', templates: [script('main', 'true')] });
+    const ask = { id: 'rel-42.pre-qa', template: 'smoke', parameters: { url: 'https://qa.example', env: 'qa' } };
+
+    const missing = await service.start({ ...ask, parameters: {} });
+    assert.equal(!missing.ok && missing.error.code, 'validation_failed');
+    assert.equal(await store.workflowRuns.get(ask.id), undefined, 'a refused start stores nothing');
+
+    const [first, second] = await Promise.all([service.start(ask), service.start(ask)]);
+    assert.equal(value(first).id, ask.id);
+    assert.equal(value(second).id, ask.id);
+    assert.equal(submits, 1, 'one submission for two concurrent calls');
+    assert.equal((await finished(ask.id)).phase, 'Succeeded');
+    const later = value(await service.start(ask));
+    assert.deepEqual([later.id, later.phase, submits], [ask.id, 'Succeeded', 1]);
+    assert.deepEqual((await service.list({ template: 'smoke' })).map((r) => r.id), [ask.id]);
+
+    assert.deepEqual(await service.start({ ...ask, template: 'other' }), {
+      ok: false,
+      error: { code: 'conflict', message: 'workflow run "rel-42.pre-qa" already exists for WorkflowTemplate "smoke", not "other"', details: [] },
+    });
+    for (const bad of ['', 'has space', '-leading', 'trailing.', 'x'.repeat(57)]) {
+      const refused = await service.start({ ...ask, id: bad });
+      assert.equal(!refused.ok && refused.error.code, 'validation_failed', JSON.stringify(bad));
+    }
+    assert.equal(submits, 1);
+  });
 });
 
 describe('WorkflowRunService with the Argo engine (fake Argo Workflows server)', () => {
@@ -297,7 +399,71 @@ describe('WorkflowRunService with the Argo engine (fake Argo Workflows server)',
   });
   after(() => argo.stop());
 
-  it('submits, refreshes the status on get until terminal, terminates, and reads logs by node', TEST, async () => {
+  /** A runs service with the Argo engine (polling fast when the event stream is cut) and the log store. */
+  function argoService(): WorkflowRunService {
+    return new WorkflowRunService({
+      runs: store.workflowRuns,
+      logs: store.workflowLogs,
+      resources: new ResourceService(store, () => new Date()),
+      engines: { local: engine, argo: createArgoEngine({ baseUrl: argo.url, token: TOKEN, namespace: 'delivery', pollIntervalMs: 50 }) },
+      defaultEngine: 'argo',
+      clock: systemClock,
+    });
+  }
+
+  async function until(check: () => boolean, what: string): Promise<void> {
+    for (const start = Date.now(); Date.now() - start < 20_000; await sleep(20)) if (check()) return;
+    assert.fail(`${what} never happened`);
+  }
+
+  it('follows a run in the background: every change, and each finished node\'s log, reach the store without anyone reading the run', TEST, async () => {
+    const runs = argoService();
+    try {
+      const run = value(await runs.start({ template: 'smoke', parameters: { url: 'https://qa.example', env: 'qa' } }));
+      const wf = run.externalId!;
+      argo.setNodePhase(wf, `${wf}[0].check`, 'Running');
+      await stored(run.id, (r) => r.phase === 'Running' && r.status.nodes.some((n) => n.name === `${wf}[0].check` && n.phase === 'Running'));
+      argo.setLogs(wf, `${wf}[0].check`, ['checking', 'ok']);
+      argo.setNodePhase(wf, `${wf}[0].check`, 'Succeeded', { parameters: [{ name: 'code', value: '200', globalName: 'smoke-code' }] });
+      argo.finish(wf, 'Succeeded');
+      const done = await stored(run.id, (r) => r.phase === 'Succeeded');
+      assert.deepEqual(done.status.globalOutputs, { 'smoke-code': '200' });
+      assert.ok(done.finishedAt);
+      const check = done.status.nodes.find((n) => n.name === `${wf}[0].check`)!;
+      const log = await store.workflowLogs.get(run.id, check.id);
+      assert.deepEqual(log, { runId: run.id, nodeId: check.id, attempt: 1, text: 'checking\nok', truncated: false });
+      await until(() => argo.openStreams === 0, 'the watch stopping after the terminal status');
+      // The log is read from the store now: no more log requests reach Argo.
+      const asked = argo.requests.filter((r) => r.path.endsWith('/log')).length;
+      assert.equal(value(await runs.logs(run.id, check.name)), 'checking\nok');
+      assert.equal(argo.requests.filter((r) => r.path.endsWith('/log')).length, asked);
+    } finally {
+      await runs.close();
+    }
+  });
+
+  it('follows the unfinished runs it finds at start, and stops following on close', TEST, async () => {
+    const before = argoService();
+    const one = value(await before.start({ template: 'smoke', parameters: { url: 'u', env: 'qa' } }));
+    const two = value(await before.start({ template: 'smoke', parameters: { url: 'u', env: 'prod' } }));
+    await before.close();
+    await until(() => argo.openStreams === 0, 'close ending the watches');
+
+    const after = argoService();
+    try {
+      assert.equal(await after.followUnfinished(), 2);
+      await until(() => argo.openStreams === 2, 'both runs watched');
+      argo.finish(one.externalId!, 'Failed', 'child failed');
+      const failed = await stored(one.id, (r) => isTerminalPhase(r.phase));
+      assert.deepEqual([failed.phase, failed.status.message], ['Failed', 'child failed']);
+    } finally {
+      await after.close();
+    }
+    await until(() => argo.openStreams === 0, 'close ending the watches');
+    assert.equal((await store.workflowRuns.get(two.id))!.phase, 'Pending');
+  });
+
+  it('submits, refreshes the status on get until terminal, terminates, and reads logs by node', TEST, async (t) => {
     const argoEngine = createArgoEngine({ baseUrl: argo.url, token: TOKEN, namespace: 'delivery' });
     const runs = new WorkflowRunService({
       runs: store.workflowRuns,
@@ -306,6 +472,7 @@ describe('WorkflowRunService with the Argo engine (fake Argo Workflows server)',
       defaultEngine: 'argo',
       clock: systemClock,
     });
+    t.after(() => runs.close());
     const run = value(await runs.start({ template: 'smoke', parameters: { url: 'https://qa.example', env: 'qa' } }));
     assert.equal(run.engine, 'argo');
     const wf = run.externalId!;

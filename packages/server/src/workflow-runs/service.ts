@@ -2,7 +2,7 @@ import { declaredOnly, type DeclaringTemplate } from '@stagecoach/core';
 import { newId, type Clock } from '../clock.ts';
 import { fail, ok, type Result } from '../errors.ts';
 import type { ResourceService } from '../resources/service.ts';
-import type { StoredWorkflowRun, WorkflowEngineKind, WorkflowRunFilter, WorkflowRunLabels, WorkflowRunRepo } from '../store/port.ts';
+import type { StoredWorkflowRun, WorkflowEngineKind, WorkflowLogRepo, WorkflowRunFilter, WorkflowRunLabels, WorkflowRunRepo } from '../store/port.ts';
 import { isTerminalPhase, RunNotResumableError, type NodePhase, type RunNode, type RunStatus, type SubmitRun, type WorkflowEngine } from '../workflows/port.ts';
 
 /** A node of a run as the API shows it. */
@@ -53,6 +53,13 @@ export interface WorkflowRunDetail extends WorkflowRunSummary {
 
 /** What `start` needs. */
 export interface StartWorkflowRun {
+  /**
+   * The run's id, chosen by the caller so that calling again is safe: when a run with this id
+   * exists, `start` returns it and submits nothing. 1 to 56 letters, digits, `-`, `_` and `.`,
+   * starting and ending with a letter or digit (engines name things after it; Argo as a label
+   * value, with `-<attempt>` added on a resubmission). Default: a new sortable id.
+   */
+  id?: string;
   /** The WorkflowTemplate's name. */
   template: string;
   /** Values by parameter name; those the template does not declare are dropped. Default none. */
@@ -62,15 +69,44 @@ export interface StartWorkflowRun {
   labels?: WorkflowRunLabels;
 }
 
+/** A node's log as an engine that can say more than its text gives it. */
+export interface EngineNodeLog {
+  text: string;
+  /** True when the engine kept only part of what the node printed. */
+  truncated: boolean;
+}
+
+/**
+ * A workflow engine as the runs service uses it: the port, plus what some engines offer.
+ * `nodeLog` tells whether a log was cut (the local and Argo engines have it). `watch` reports a
+ * run's status as it changes until it is terminal (the Argo engine has it): the service then
+ * follows every unfinished run of that engine in the background, and stores each of its `Pod`
+ * nodes' logs when the node finishes.
+ */
+export type RunEngine = WorkflowEngine & {
+  nodeLog?(externalId: string, nodeId: string): Promise<EngineNodeLog>;
+  watch?(externalId: string, onStatus: (status: RunStatus) => void, options?: { onError?: (error: unknown) => void }): () => void;
+};
+
 export interface WorkflowRunServiceOptions {
   runs: WorkflowRunRepo;
+  /**
+   * Where node logs are kept once their node finished (see `recordLog` and `logs`). Absent: logs
+   * are read from the engines only, and are lost with them.
+   */
+  logs?: WorkflowLogRepo;
   resources: Pick<ResourceService, 'get'>;
   /** The configured engines; an absent one refuses runs asking for it. */
-  engines: Record<WorkflowEngineKind, WorkflowEngine | undefined>;
+  engines: Record<WorkflowEngineKind, RunEngine | undefined>;
   /** The engine of a run that names none. */
   defaultEngine: WorkflowEngineKind;
   clock: Clock;
+  /** Told what went wrong in the background (following a run, storing a log); the work goes on. Default: nothing. */
+  onError?: (error: unknown) => void;
 }
+
+/** Ids a caller may choose (see `StartWorkflowRun.id`). */
+const RUN_ID = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,54}[A-Za-z0-9])?$/;
 
 /** What the local engine's `interruptedStatus` does: the status of a run a restart cut short. */
 export type InterruptedStatus = (previous: RunStatus, now: Date) => RunStatus;
@@ -82,10 +118,16 @@ const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * Workflow runs started by hand (API, CLI) or by releases: the store keeps what was asked and the
  * engine's last status; the engine runs it.
  *
- * Statuses reach the store three ways: `record` (the local engine's `onChange`), `get` (reads the
- * engine while the run is not terminal) and the commands themselves. Writes to one run are
- * serialised, and a terminal status is never replaced by a non-terminal one except by `retry`,
- * so a late notification cannot reopen a finished run.
+ * Statuses reach the store four ways: `record` (the local engine's `onChange`), following (an
+ * engine that can `watch`, such as Argo: every unfinished run is followed in the background until
+ * it is terminal), `get` (reads the engine while the run is not terminal) and the commands
+ * themselves. Writes to one run are serialised, and a terminal status is never replaced by a
+ * non-terminal one except by `retry`, so a late notification cannot reopen a finished run.
+ *
+ * **Logs** of `Pod` nodes are kept in the store once the node finished, under the run's attempt:
+ * the local engine hands each one over (`recordLog`, its `onLog`); for a followed engine the
+ * service reads it when it sees the node finish. `logs` reads the store first and the engine for
+ * nodes still running or not stored.
  *
  * **Retry** keeps the run id and counts a new attempt (`attempts` + 1). When the engine can
  * (`WorkflowEngine.retry`), it resumes the same engine run (same `externalId`) from what did not
@@ -97,27 +139,75 @@ const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export class WorkflowRunService {
   readonly #runs: WorkflowRunRepo;
   readonly #resources: Pick<ResourceService, 'get'>;
-  readonly #engines: Record<WorkflowEngineKind, WorkflowEngine | undefined>;
+  readonly #engines: Record<WorkflowEngineKind, RunEngine | undefined>;
   readonly #defaultEngine: WorkflowEngineKind;
   readonly #clock: Clock;
   /** The tail of the queue of writes, per run id. */
   readonly #lanes = new Map<string, Promise<unknown>>();
   /** Submissions under way: a notification for an engine id not stored yet waits for them. */
   readonly #submitting = new Set<Promise<unknown>>();
-  /** `record` calls, applied one after the other in the order the engine made them. */
+  /** `record` and `recordLog` calls, applied one after the other in the order the engine made them. */
   #recording: Promise<unknown> = Promise.resolve();
+  readonly #logs: WorkflowLogRepo | undefined;
+  readonly #onError: (error: unknown) => void;
+  /** Starts under way by caller-chosen id: a second call with the same id waits for the first. */
+  readonly #starting = new Map<string, Promise<unknown>>();
+  /** Runs followed in the background, by run id; a replaced or closed watch is `superseded`. */
+  readonly #following = new Map<string, { stop: () => void; superseded: boolean }>();
+  #closed = false;
 
   constructor(options: WorkflowRunServiceOptions) {
     this.#runs = options.runs;
+    this.#logs = options.logs;
     this.#resources = options.resources;
     this.#engines = options.engines;
     this.#defaultEngine = options.defaultEngine;
     this.#clock = options.clock;
+    const onError = options.onError;
+    this.#onError = (error) => {
+      try {
+        onError?.(error);
+      } catch {
+        // A failing listener must not break the work that reported.
+      }
+    };
   }
 
-  /** Starts a run of a WorkflowTemplate: 404 for an unknown template, 422 listing every missing parameter. */
+  /**
+   * Starts a run of a WorkflowTemplate: 404 for an unknown template, 422 listing every missing
+   * parameter or for an invalid `id`. With `id`, idempotent: when a run with that id exists
+   * (even one another call is starting right now), its detail is returned (refreshed from the
+   * engine while it runs) and nothing is submitted; 409 when that run is of another template.
+   */
   async start(input: StartWorkflowRun): Promise<Result<WorkflowRunDetail>> {
-    return this.#start(input);
+    const id = input.id;
+    if (id === undefined) return this.#start(input);
+    if (!RUN_ID.test(id)) {
+      return fail('validation_failed', `workflow run id "${id}" must be 1 to 56 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`);
+    }
+    const pending = this.#starting.get(id);
+    if (pending) {
+      await pending.catch(() => undefined);
+      return this.start(input);
+    }
+    const work = (async () => {
+      const existing = await this.#runs.get(id);
+      return existing ? this.#existing(existing, input) : this.#start(input);
+    })();
+    this.#starting.set(id, work);
+    try {
+      return await work;
+    } finally {
+      if (this.#starting.get(id) === work) this.#starting.delete(id);
+    }
+  }
+
+  /** What `start` answers for an id that is taken. */
+  async #existing(run: StoredWorkflowRun, input: StartWorkflowRun): Promise<Result<WorkflowRunDetail>> {
+    if (run.template !== input.template) {
+      return fail('conflict', `workflow run "${run.id}" already exists for WorkflowTemplate "${run.template}", not "${input.template}"`);
+    }
+    return ok(detail(await this.#refresh(run)));
   }
 
   async #start(input: StartWorkflowRun, retryOf?: string): Promise<Result<WorkflowRunDetail>> {
@@ -134,7 +224,7 @@ export class WorkflowRunService {
     }
     const now = this.#clock.now();
     const run: StoredWorkflowRun = {
-      id: newId(now),
+      id: input.id ?? newId(now),
       template: input.template,
       engine: kind,
       phase: 'Pending',
@@ -146,13 +236,20 @@ export class WorkflowRunService {
       updatedAt: now.toISOString(),
       ...(retryOf !== undefined ? { retryOf } : {}),
     };
-    await this.#runs.create(run);
+    try {
+      await this.#runs.create(run);
+    } catch (e) {
+      // Another server (same store) created it meanwhile: the id is taken, nothing more to do here.
+      const taken = input.id !== undefined ? await this.#runs.get(input.id) : undefined;
+      if (taken) return this.#existing(taken, input);
+      throw e;
+    }
     const stored = await this.#submit(run, engine, template, 1);
     return ok(detail(stored));
   }
 
   /** Submits an attempt and stores its engine id and first status (or Error when the engine refused it). */
-  async #submit(run: StoredWorkflowRun, engine: WorkflowEngine, template: SubmitRun['template'], attempt: number, note?: string): Promise<StoredWorkflowRun> {
+  async #submit(run: StoredWorkflowRun, engine: RunEngine, template: SubmitRun['template'], attempt: number, note?: string): Promise<StoredWorkflowRun> {
     const noted = (message: string | undefined) => (note === undefined ? message : message === undefined ? note : `${note}; ${message}`);
     const work = this.#lane(run.id, async () => {
       let externalId: string;
@@ -167,7 +264,9 @@ export class WorkflowRunService {
       const read = await engine.status(externalId).catch(() => initialStatus());
       const message = noted(read.message);
       const status: RunStatus = message === undefined ? read : { ...read, message };
-      return (await this.#write(run.id, status, { externalId, attempts: attempt, reopen: true }))!;
+      const written = (await this.#write(run.id, status, { externalId, attempts: attempt, reopen: true }))!;
+      this.#follow(written, engine);
+      return written;
     });
     this.#submitting.add(work);
     try {
@@ -235,14 +334,14 @@ export class WorkflowRunService {
     const found = await this.#resources.get('WorkflowTemplate', run.template);
     if (!found.ok) return fail('not_found', `workflow run "${id}": WorkflowTemplate "${run.template}" not found`);
     const template = toSubmitTemplate(found.value as unknown as SubmitRun['template']);
-    const note = `attempt ${run.attempts + 1} was submitted again from the start (${cannotResume}); every node runs again`;
+    const note = `attempt ${run.attempts + 1} was submitted again from the start, so every node runs again: ${cannotResume}`;
     return ok(detail(await this.#submit(run, engine, template, run.attempts + 1, note)));
   }
 
   /** Asks the engine to resume the run (inside its lane) and stores the new attempt and status. */
   async #resume(
     run: StoredWorkflowRun,
-    engine: WorkflowEngine,
+    engine: RunEngine,
     externalId: string,
   ): Promise<{ ok: true; value: StoredWorkflowRun } | { ok: false; cannotResume: string; error?: undefined } | { ok: false; error: string }> {
     return this.#lane(run.id, async () => {
@@ -253,7 +352,9 @@ export class WorkflowRunService {
       }
       // Read after retry returned, so that it is at least as new as any notification so far.
       const status = await engine.status(externalId).catch(() => initialStatus());
-      return { ok: true, value: (await this.#write(run.id, status, { attempts: run.attempts + 1, reopen: true }))! };
+      const written = (await this.#write(run.id, status, { attempts: run.attempts + 1, reopen: true }))!;
+      this.#follow(written, engine);
+      return { ok: true, value: written };
     });
   }
 
@@ -266,33 +367,69 @@ export class WorkflowRunService {
 
   /**
    * Log text of one node (by id or name), or of every node that ran a process, in the engine's
-   * order, each line prefixed with `<node name>: `. Empty when the run never reached its engine.
+   * order, each line prefixed with `<node name>: `. A finished node's log comes from the store
+   * (the engine when it is not stored, or when the node ran again in a later attempt and its new
+   * log is not stored yet); a running node's from the engine. Empty when the run never reached
+   * its engine and nothing is stored.
    */
   async logs(id: string, node?: string): Promise<Result<string>> {
-    const run = await this.#runs.get(id);
-    if (!run) return fail('not_found', `workflow run "${id}" not found`);
-    const nodes = (await this.#refresh(run)).status.nodes;
-    const engine = this.#engines[run.engine];
+    const stored = await this.#runs.get(id);
+    if (!stored) return fail('not_found', `workflow run "${id}" not found`);
+    const run = await this.#refresh(stored);
+    const nodes = run.status.nodes;
     if (node !== undefined) {
       const found = nodes.find((n) => n.id === node) ?? nodes.find((n) => n.name === node);
       if (!found) return fail('not_found', `workflow run "${id}" has no node "${node}"`);
-      if (!engine || run.externalId === undefined) return ok('');
       try {
-        return ok(await engine.logs(run.externalId, found.id));
+        return ok(await this.#nodeText(run, found));
       } catch (e) {
-        // The local engine keeps logs in memory: after a restart they are gone, which is not a fault.
+        // Neither kept nor known to the engine any more (a restart before the log was stored): not a fault.
         return fail('not_found', `workflow run "${id}": the logs of node "${found.name}" are not available: ${reason(e)}`);
       }
     }
-    if (!engine || run.externalId === undefined) return ok('');
     const parts: string[] = [];
     for (const n of nodes.filter((n) => n.type === 'Pod')) {
-      const text = await engine.logs(run.externalId, n.id).catch((e: unknown) => `(logs unavailable: ${reason(e)})`);
+      const text = await this.#nodeText(run, n).catch((e: unknown) => `(logs unavailable: ${reason(e)})`);
       if (text === '') continue;
       const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
       parts.push(...lines.map((line) => `${n.name}: ${line}\n`));
     }
     return ok(parts.join(''));
+  }
+
+  /** One node's log: the stored one when it is of the current attempt (or the engine cannot tell), else the engine's. */
+  async #nodeText(run: StoredWorkflowRun, node: RunNode): Promise<string> {
+    const kept = isTerminalPhase(node.phase) && this.#logs ? await this.#logs.get(run.id, node.id) : undefined;
+    if (kept && kept.attempt === run.attempts) return kept.text;
+    const engine = this.#engines[run.engine];
+    if (!engine || run.externalId === undefined) return kept?.text ?? '';
+    try {
+      return await engine.logs(run.externalId, node.id);
+    } catch (e) {
+      if (kept) return kept.text;
+      throw e;
+    }
+  }
+
+  /**
+   * Stores a node's log that the engine hands over (pass it as the local engine's `onLog`),
+   * under the run's current attempt, replacing what was stored for it. Applied in order with
+   * `record`; a log of a run that is not ours, or with no log store configured, is ignored.
+   */
+  recordLog(externalId: string, nodeId: string, log: EngineNodeLog, engine: WorkflowEngineKind = 'local'): Promise<void> {
+    const logs = this.#logs;
+    if (!logs) return Promise.resolve();
+    const next = this.#recording.then(async () => {
+      const run = await this.#findByExternalId(engine, externalId);
+      if (!run) return;
+      await this.#lane(run.id, async () => {
+        const current = await this.#runs.get(run.id);
+        if (current?.externalId !== externalId) return;
+        await logs.put({ runId: run.id, nodeId, attempt: current.attempts, text: log.text, truncated: log.truncated });
+      });
+    });
+    this.#recording = next.catch(() => undefined);
+    return next;
   }
 
   /**
@@ -302,16 +439,84 @@ export class WorkflowRunService {
    */
   record(externalId: string, status: RunStatus, engine: WorkflowEngineKind = 'local'): Promise<void> {
     const next = this.#recording.then(async () => {
-      let run = await this.#runs.findByExternalId(engine, externalId);
-      if (!run && this.#submitting.size > 0) {
-        await Promise.allSettled([...this.#submitting]);
-        run = await this.#runs.findByExternalId(engine, externalId);
-      }
+      const run = await this.#findByExternalId(engine, externalId);
       if (!run) return;
       await this.#lane(run.id, () => this.#write(run.id, status, { onlyIf: externalId }));
     });
     this.#recording = next.catch(() => undefined);
     return next;
+  }
+
+  /** The run of an engine id; waits for the submissions under way when it is not stored yet. */
+  async #findByExternalId(engine: WorkflowEngineKind, externalId: string): Promise<StoredWorkflowRun | undefined> {
+    const run = await this.#runs.findByExternalId(engine, externalId);
+    if (run || this.#submitting.size === 0) return run;
+    await Promise.allSettled([...this.#submitting]);
+    return this.#runs.findByExternalId(engine, externalId);
+  }
+
+  /**
+   * At start-up: follows every unfinished run of an engine that can `watch` (Argo), so that
+   * their statuses and logs are stored as they change without anyone reading them. Returns how
+   * many are followed.
+   */
+  async followUnfinished(): Promise<number> {
+    let followed = 0;
+    for (const run of await this.#runs.unfinished()) {
+      const engine = this.#engines[run.engine];
+      if (engine?.watch && run.externalId !== undefined && this.#follow(run, engine)) followed += 1;
+    }
+    return followed;
+  }
+
+  /**
+   * Follows a run that is not terminal on an engine that can `watch`; true when it does. A watch
+   * already on the run is replaced: what it reported but is not written yet (it may predate a
+   * retry written meanwhile) is dropped, and the new watch starts from the engine's status now.
+   */
+  #follow(run: StoredWorkflowRun, engine: RunEngine): boolean {
+    const externalId = run.externalId;
+    if (this.#closed || !engine.watch || externalId === undefined || isTerminalPhase(run.phase)) return false;
+    const current = this.#following.get(run.id);
+    if (current) {
+      current.superseded = true;
+      current.stop();
+    }
+    const entry = { stop: () => {}, superseded: false };
+    this.#following.set(run.id, entry);
+    const unfollow = () => {
+      entry.stop();
+      if (this.#following.get(run.id) === entry) this.#following.delete(run.id);
+    };
+    entry.stop = engine.watch(
+      externalId,
+      (status) => {
+        // The lane keeps these in order with every other write to the run.
+        this.#lane(run.id, async () => (entry.superseded ? undefined : this.#write(run.id, status, { onlyIf: externalId }))).catch(this.#onError);
+        if (isTerminalPhase(status.phase)) unfollow();
+      },
+      { onError: this.#onError },
+    );
+    // A watch may report a terminal status before it returns.
+    if (this.#following.get(run.id) !== entry) entry.stop();
+    return true;
+  }
+
+  /**
+   * Stops following runs and waits for every write under way (statuses, logs, submissions), so
+   * that the store may be closed after it. Call it after the local engine's `close`, whose last
+   * reports it stores.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const entry of this.#following.values()) {
+      entry.superseded = true;
+      entry.stop();
+    }
+    this.#following.clear();
+    await Promise.allSettled([...this.#submitting]);
+    await this.#recording;
+    await Promise.allSettled([...this.#lanes.values()]);
   }
 
   /**
@@ -350,6 +555,8 @@ export class WorkflowRunService {
   /**
    * Writes a status (inside the run's lane). Skipped, returning the stored run, when the run is
    * terminal and `reopen` is not set, or when `onlyIf` is not the current attempt's engine id.
+   * On a followed engine, then stores the logs of the `Pod` nodes this status shows finished for
+   * the first time.
    */
   async #write(
     id: string,
@@ -362,7 +569,7 @@ export class WorkflowRunService {
     if (!options.reopen && isTerminalPhase(stored.phase) && (stored.phase !== status.phase || isDeepEqualJson(stored.status, status))) return stored;
     const at = this.#clock.now().toISOString();
     const finishedAt = isTerminalPhase(status.phase) ? (status.finishedAt ?? at) : undefined;
-    return this.#runs.updateStatus(id, {
+    const written = await this.#runs.updateStatus(id, {
       phase: status.phase,
       status,
       ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
@@ -370,6 +577,29 @@ export class WorkflowRunService {
       updatedAt: at,
       ...(finishedAt !== undefined ? { finishedAt } : {}),
     });
+    if (written) await this.#keepFinishedLogs(stored, written);
+    return written;
+  }
+
+  /** For a followed engine: reads and stores the log of each `Pod` node that finished between `before` and `after`. */
+  async #keepFinishedLogs(before: StoredWorkflowRun, after: StoredWorkflowRun): Promise<void> {
+    const engine = this.#engines[after.engine];
+    const logs = this.#logs;
+    const externalId = after.externalId;
+    if (!logs || !engine?.watch || externalId === undefined) return;
+    const sameAttempt = before.attempts === after.attempts && before.externalId === externalId;
+    const was = new Map(sameAttempt ? before.status.nodes.map((n) => [n.id, n.phase]) : []);
+    for (const node of after.status.nodes) {
+      if (node.type !== 'Pod' || !isTerminalPhase(node.phase)) continue;
+      const previous = was.get(node.id);
+      if (previous !== undefined && isTerminalPhase(previous)) continue;
+      try {
+        const log = engine.nodeLog ? await engine.nodeLog(externalId, node.id) : { text: await engine.logs(externalId, node.id), truncated: false };
+        await logs.put({ runId: after.id, nodeId: node.id, attempt: after.attempts, text: log.text, truncated: log.truncated });
+      } catch (e) {
+        this.#onError(new Error(`workflow run "${after.id}": could not keep the log of node "${node.name}": ${reason(e)}`, { cause: e }));
+      }
+    }
   }
 
   /** Runs `fn` after every earlier write to the same run has settled. */

@@ -151,6 +151,8 @@ export interface ArgoClient {
    * joined by `\n`. Only the last `maxBytes` bytes (UTF-8) are kept, after a `…` line.
    */
   workflowLogs(namespace: string, name: string, options: { podName: string; container: string; maxBytes: number }): Promise<string>;
+  /** `workflowLogs`, with `truncated` true when earlier lines were dropped (the text then starts with the `…` line). */
+  workflowLog(namespace: string, name: string, options: { podName: string; container: string; maxBytes: number }): Promise<{ text: string; truncated: boolean }>;
   /**
    * `GET /api/v1/workflow-events/{ns}?listOptions.fieldSelector=metadata.name={name}`: calls
    * `onEvent` for each event (the first is the workflow as it is now) and resolves when the server
@@ -276,6 +278,32 @@ export function createArgoClient(options: ArgoClientOptions): ArgoClient {
     return httpFailure(op, status, JSON.stringify({ message: error.message ?? '' }));
   }
 
+  async function workflowLog(namespace: string, name: string, { podName, container, maxBytes }: { podName: string; container: string; maxBytes: number }): Promise<{ text: string; truncated: boolean }> {
+    const op = where(namespace, name, `read log of pod ${podName}`);
+    const query = new URLSearchParams({ podName, 'logOptions.container': container });
+    const signal = AbortSignal.timeout(timeoutMs);
+    const response = await open(op, 'GET', `/workflows/${seg(namespace)}/${seg(name)}/log?${query.toString()}`, undefined, signal);
+    const kept: string[] = [];
+    let keptBytes = 0;
+    let cut = false;
+    for await (const json of lines(op, response)) {
+      const line = LogLine.safeParse(json);
+      if (!line.success) throw failure('invalid-response', `${op}: unexpected answer: log entry: ${issuesText(line.error.issues)}`);
+      if (line.data.error) throw streamError(op, line.data.error);
+      const entry = line.data.result;
+      // The server filters by pod; an entry of another pod would be its bug, not our text.
+      if (!entry || (entry.podName && entry.podName !== podName)) continue;
+      const content = entry.content ?? '';
+      kept.push(content);
+      keptBytes += Buffer.byteLength(content) + 1;
+      while (keptBytes > maxBytes && kept.length > 0) {
+        keptBytes -= Buffer.byteLength(kept.shift()!) + 1;
+        cut = true;
+      }
+    }
+    return { text: cut ? ['…', ...kept].join('\n') : kept.join('\n'), truncated: cut };
+  }
+
   return {
     createWorkflow(namespace, workflow) {
       const op = where(namespace, undefined, 'create workflow');
@@ -324,31 +352,11 @@ export function createArgoClient(options: ArgoClientOptions): ArgoClient {
       return call(op, 'PUT', `/workflows/${seg(namespace)}/${seg(name)}/retry`, { namespace, name }, ArgoWorkflow, 'workflow');
     },
 
-    async workflowLogs(namespace, name, { podName, container, maxBytes }) {
-      const op = where(namespace, name, `read log of pod ${podName}`);
-      const query = new URLSearchParams({ podName, 'logOptions.container': container });
-      const signal = AbortSignal.timeout(timeoutMs);
-      const response = await open(op, 'GET', `/workflows/${seg(namespace)}/${seg(name)}/log?${query.toString()}`, undefined, signal);
-      const kept: string[] = [];
-      let keptBytes = 0;
-      let cut = false;
-      for await (const json of lines(op, response)) {
-        const line = LogLine.safeParse(json);
-        if (!line.success) throw failure('invalid-response', `${op}: unexpected answer: log entry: ${issuesText(line.error.issues)}`);
-        if (line.data.error) throw streamError(op, line.data.error);
-        const entry = line.data.result;
-        // The server filters by pod; an entry of another pod would be its bug, not our text.
-        if (!entry || (entry.podName && entry.podName !== podName)) continue;
-        const content = entry.content ?? '';
-        kept.push(content);
-        keptBytes += Buffer.byteLength(content) + 1;
-        while (keptBytes > maxBytes && kept.length > 0) {
-          keptBytes -= Buffer.byteLength(kept.shift()!) + 1;
-          cut = true;
-        }
-      }
-      return cut ? ['…', ...kept].join('\n') : kept.join('\n');
+    async workflowLogs(namespace, name, options) {
+      return (await workflowLog(namespace, name, options)).text;
     },
+
+    workflowLog,
 
     async watchWorkflow(namespace, name, onEvent, signal) {
       const op = where(namespace, name, 'watch workflow');

@@ -356,6 +356,9 @@ describe('Argo engine against the fake Argo Workflows server', () => {
       argo.setLogs(wf, `${wf}.big`, lines);
       const text = await engine.logs(wf, `${wf}.big`);
       assert.equal(text, ['…', ...lines.slice(-4)].join('\n'));
+      assert.deepEqual(await engine.nodeLog(wf, `${wf}.big`), { text, truncated: true }, 'nodeLog says it was cut');
+      argo.setLogs(wf, `${wf}.big`, lines.slice(-2));
+      assert.deepEqual(await engine.nodeLog(wf, `${wf}.big`), { text: lines.slice(-2).join('\n'), truncated: false });
     });
   });
 

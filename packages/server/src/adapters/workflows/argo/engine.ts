@@ -48,6 +48,11 @@ export interface WatchOptions {
 export interface ArgoEngine extends WorkflowEngine {
   readonly kind: 'argo';
   /**
+   * A node's log (the last `maxLogBytes` of its latest attempt's pod) with whether earlier lines
+   * were dropped; `logs` gives its text. Empty for a node that runs no pod.
+   */
+  nodeLog(externalId: string, nodeId: string): Promise<{ text: string; truncated: boolean }>;
+  /**
    * Calls `onStatus` with the run's status now and after each change, from the workflow-events
    * stream; when that stream fails or ends, by reading the status every `pollIntervalMs`. Stops by
    * itself after a terminal status (see `isTerminalPhase`), or when the returned function is called.
@@ -124,6 +129,16 @@ export function createArgoEngine(options: ArgoEngineOptions): ArgoEngine {
     }
   }
 
+  async function nodeLog(externalId: string, nodeId: string): Promise<{ text: string; truncated: boolean }> {
+    const workflow = await client.getWorkflow(namespace, externalId);
+    const nodes = workflow.status?.nodes ?? {};
+    let node = nodes[nodeId] ?? Object.values(nodes).find((n) => n.name === nodeId);
+    if (!node) throw new ArgoWorkflowsError('not-found', `argo-workflows ${namespace}/${externalId}: read log: no node "${nodeId}"`);
+    if (node.type === 'Retry') node = latestAttempt(node, nodes) ?? node;
+    if (!runsPod(node)) return { text: '', truncated: false };
+    return client.workflowLog(namespace, externalId, { podName: argoPodName(workflow, node), container: 'main', maxBytes: maxLogBytes });
+  }
+
   return {
     kind: 'argo',
 
@@ -162,14 +177,10 @@ export function createArgoEngine(options: ArgoEngineOptions): ArgoEngine {
     },
 
     async logs(externalId, nodeId) {
-      const workflow = await client.getWorkflow(namespace, externalId);
-      const nodes = workflow.status?.nodes ?? {};
-      let node = nodes[nodeId] ?? Object.values(nodes).find((n) => n.name === nodeId);
-      if (!node) throw new ArgoWorkflowsError('not-found', `argo-workflows ${namespace}/${externalId}: read log: no node "${nodeId}"`);
-      if (node.type === 'Retry') node = latestAttempt(node, nodes) ?? node;
-      if (!runsPod(node)) return '';
-      return client.workflowLogs(namespace, externalId, { podName: argoPodName(workflow, node), container: 'main', maxBytes: maxLogBytes });
+      return (await nodeLog(externalId, nodeId)).text;
     },
+
+    nodeLog,
 
     watch(externalId, onStatus, watchOptions = {}) {
       const controller = new AbortController();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RunNotResumableError, type RunNode, type RunStatus, type SubmitRun } from '../../../workflows/port.ts';
-import { createLocalEngine } from './engine.ts';
+import { createLocalEngine, SHUTDOWN_MESSAGE } from './engine.ts';
 import type { LocalEngine, LocalEngineOptions } from './engine.ts';
 
 // Generous bounds: they only stop a broken test from hanging, never measure speed.
@@ -292,7 +292,7 @@ describe('createLocalEngine', () => {
   });
 
   it('retry names a run it does not have', TEST, async () => {
-    await assert.rejects(engine.retry!('gone'), (e: Error) => e instanceof RunNotResumableError && /cannot resume run "gone": it is not in this process/.test(e.message));
+    await assert.rejects(engine.retry!('gone'), (e: Error) => e instanceof RunNotResumableError && /cannot resume run "gone": it is not in this process \(a restart forgets every run, and a finished run is forgotten a while after it ends\)$/.test(e.message));
   });
 
   it('names unknown runs and nodes, and refuses a second submit of a run id', TEST, async () => {
@@ -304,13 +304,116 @@ describe('createLocalEngine', () => {
     await assert.rejects(engine.submit({ runId: 'twice', template: workflow({ entrypoint: 'main', templates: [script('main', 'true')] }), parameters: {} }), /already submitted/);
   });
 
-  it('close() terminates running runs, waits for their processes and refuses new runs', TEST, async () => {
-    await engine.submit({ runId: 'close-1', template: workflow({ entrypoint: 'slow', templates: [script('slow', 'sleep 300 & echo $! > "$SHARED/child.pid"; wait')] }), parameters: {} });
+  it('close() terminates running runs with the shutdown message, waits for their processes and listeners, and refuses new runs', TEST, async () => {
+    await engine.close();
+    const written: string[] = [];
+    // A listener that takes a while to store what it is given: close waits for it.
+    const slowly = (what: string) => sleep(100).then(() => void written.push(what));
+    engine = newEngine({ onChange: (id, status) => slowly(`${id} ${status.phase}`), onLog: (id, node, log) => slowly(`${id} log ${JSON.stringify(log.text)}`) });
+    await engine.submit({ runId: 'close-1', template: workflow({ entrypoint: 'slow', templates: [script('slow', 'echo started; sleep 300 & echo $! > "$SHARED/child.pid"; wait')] }), parameters: {} });
     const child = Number(await waitForFile(join(shared, 'child.pid')));
     await engine.close();
-    assert.equal((await engine.status('close-1')).phase, 'Terminated');
+    const status = await engine.status('close-1');
+    assert.equal(status.phase, 'Terminated');
+    assert.equal(status.message, SHUTDOWN_MESSAGE);
+    assert.deepEqual([node(status, 'close-1').phase, node(status, 'close-1').message], ['Terminated', 'stopped by a server shutdown']);
+    assert.equal(written.at(-1), 'close-1 log "started\\n"', written.join('\n'));
+    assert.ok(written.includes('close-1 Terminated'), written.join('\n'));
     await assertGone(child);
     await assert.rejects(engine.submit({ runId: 'close-2', template: workflow({ entrypoint: 'slow', templates: [script('slow', 'true')] }), parameters: {} }), /closed/);
+  });
+
+  it('hands each ended attempt\'s log to onLog before the status change it causes, with whether it was cut', TEST, async () => {
+    await engine.close();
+    const events: string[] = [];
+    const logs: { id: string; node: string; text: string; truncated: boolean }[] = [];
+    engine = newEngine({
+      logLimitBytes: 1024,
+      onChange: (id, status) => void events.push(`status ${status.phase} ${status.nodes.filter((n) => n.type === 'Pod').map((n) => n.phase).join(',')}`),
+      onLog: (id, node, log) => {
+        events.push(`log ${node}`);
+        logs.push({ id, node, ...log });
+      },
+    });
+    const status = await runToEnd('handed-1', {
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'quiet', template: 'quiet' }], [{ name: 'loud', template: 'loud' }]] },
+        script('quiet', 'echo hello'),
+        script('loud', 'head -c 5000 /dev/zero | tr "\\0" z'),
+      ],
+    });
+    assert.equal(status.phase, 'Succeeded', status.message);
+    const quiet = node(status, 'quiet');
+    const loud = node(status, 'loud');
+    assert.deepEqual(logs.map((l) => [l.id, l.node, l.truncated]), [['handed-1', quiet.id, false], ['handed-1', loud.id, true]]);
+    assert.equal(logs[0]!.text, 'hello\n');
+    assert.match(logs[1]!.text, /^z{1024}\n… log truncated after 1024 bytes$/);
+    assert.deepEqual(await engine.nodeLog('handed-1', loud.id), { text: logs[1]!.text, truncated: true });
+    // The log of `quiet` arrives before the status in which `quiet` has finished.
+    const logAt = events.indexOf(`log ${quiet.id}`);
+    const finishedAt = events.findIndex((e) => e.startsWith('status') && e.endsWith('Succeeded,Pending'));
+    assert.ok(logAt !== -1 && logAt < finishedAt, events.join('\n'));
+  });
+
+  it('hands over an empty log for a process node that never got a process', TEST, async () => {
+    await engine.close();
+    const logs: [string, string][] = [];
+    engine = newEngine({ onLog: (id, node, log) => void logs.push([node, log.text]) });
+    const status = await runToEnd('empty-1', {
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          dag: {
+            tasks: [
+              { name: 'build', template: 'build' },
+              { name: 'lost', template: 'needs', depends: 'build.Failed', arguments: { parameters: [{ name: 'v', value: '{{tasks.build.outputs.parameters.out}}' }] } },
+            ],
+          },
+        },
+        script('build', 'echo building; exit 1', { outputs: { parameters: [{ name: 'out', valueFrom: { path: '/tmp/out' } }] } }),
+        script('needs', 'echo "{{inputs.parameters.v}}"', { inputs: { parameters: [{ name: 'v' }] } }),
+      ],
+    });
+    assert.equal(status.phase, 'Failed', status.message);
+    const build = node(status, 'build');
+    const lost = node(status, 'lost');
+    assert.match(lost.message ?? '', /cannot resolve/);
+    assert.deepEqual(logs, [[build.id, 'building\n'], [lost.id, '']]);
+  });
+
+  it('caps a node\'s log over all its attempts, not only each attempt', TEST, async () => {
+    await engine.close();
+    engine = newEngine({ logLimitBytes: 1000 });
+    const status = await runToEnd('cap-1', { entrypoint: 'main', templates: [script('main', 'head -c 600 /dev/zero | tr "\\0" a; exit 1', { retryStrategy: { limit: 2 } })] });
+    assert.equal(status.phase, 'Failed');
+    const log = await engine.nodeLog('cap-1', 'cap-1');
+    assert.equal(log.truncated, true);
+    assert.match(log.text, /^--- attempt 1 ---\na{600}\n--- attempt 2 ---\na+\n… log truncated after 1000 bytes$/);
+  });
+
+  it('with forgetAfterMs, forgets a finished run once its listeners accepted everything: logs at once, the run after the delay', TEST, async () => {
+    await engine.close();
+    let accept!: () => void;
+    const accepted = new Promise<void>((resolve) => (accept = resolve));
+    engine = newEngine({ forgetAfterMs: 0, onChange: () => accepted, onLog: () => undefined });
+    const status = await runToEnd('forget-1', { entrypoint: 'main', templates: [script('main', 'echo bye')] });
+    assert.equal(status.phase, 'Succeeded');
+    await sleep(50);
+    assert.equal(await engine.logs('forget-1', 'forget-1'), 'bye\n', 'kept while a listener has not answered');
+    accept();
+    for (const start = Date.now(); Date.now() - start < 10_000; await sleep(10)) {
+      if (await engine.status('forget-1').then(() => false, () => true)) break;
+    }
+    await assert.rejects(engine.status('forget-1'), /no run "forget-1"/);
+    await assert.rejects(engine.retry!('forget-1'), (e: Error) => e instanceof RunNotResumableError);
+
+    await engine.close();
+    engine = newEngine({ forgetAfterMs: 0, onChange: () => Promise.reject(new Error('store down')) });
+    await runToEnd('forget-2', { entrypoint: 'main', templates: [script('main', 'echo kept')] });
+    await sleep(50);
+    assert.equal(await engine.logs('forget-2', 'forget-2'), 'kept\n', 'a run the listener refused is kept');
   });
 
   it('keeps at most maxParallel steps running at once', TEST, async () => {

@@ -5,6 +5,7 @@
  */
 export { DEFAULT_KILL_GRACE_MS, DEFAULT_LOG_LIMIT_BYTES, DEFAULT_OUTPUT_LIMIT_BYTES, runStep } from './run-step.ts';
 export type { RunStepOptions, StepHandle, StepPhase, StepResult, StepSpec } from './run-step.ts';
+export { CappedLog } from './capped-log.ts';
 export { createLimiter } from './limiter.ts';
 export type { Limiter, Release } from './limiter.ts';
 export type { StepLayout } from './paths.ts';

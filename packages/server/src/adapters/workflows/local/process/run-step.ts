@@ -55,6 +55,8 @@ export interface StepResult {
   outputs: { name: string; value: string }[];
   /** Standard output and standard error in arrival order, capped (see `RunStepOptions.logLimitBytes`). */
   log: string;
+  /** True when the step printed more than the cap and `log` keeps only the first bytes. */
+  truncated: boolean;
   /** The image the template named; recorded only. */
   image: string;
   /** When the step got its slot and began preparing. */
@@ -150,12 +152,13 @@ export function runStep(spec: StepSpec, options: RunStepOptions): StepHandle {
     let release: Release | undefined;
     let folder: string | undefined;
     let startedAt: Date | undefined;
-    const finish = (fields: Omit<StepResult, 'startedAt' | 'finishedAt' | 'log' | 'image' | 'outputs'> & Partial<Pick<StepResult, 'outputs'>>): StepResult => {
+    const finish = (fields: Omit<StepResult, 'startedAt' | 'finishedAt' | 'log' | 'truncated' | 'image' | 'outputs'> & Partial<Pick<StepResult, 'outputs'>>): StepResult => {
       const finishedAt = clock.now();
       return {
         outputs: [],
         ...fields,
         log: log.text(),
+        truncated: log.truncated,
         image: spec.image,
         startedAt: startedAt ?? finishedAt,
         finishedAt,
