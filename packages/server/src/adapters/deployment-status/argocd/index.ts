@@ -1,0 +1,7 @@
+/** The deployment status port on the Argo CD API: sync revision and health of an application. */
+export { createArgoCdDeploymentStatus, DEFAULT_REFRESH_SECONDS } from './argocd-status.ts';
+export type { ArgoCdDeploymentStatusOptions, IsAncestor } from './argocd-status.ts';
+export { createArgoCdClient } from './client.ts';
+export type { ArgoCdApplication, ArgoCdClient, ArgoCdClientOptions, ArgoCdRefresh } from './client.ts';
+export { ArgoCdError, ARGOCD_ERROR_CODES, isRetryableArgoCdError } from './errors.ts';
+export type { ArgoCdErrorCode } from './errors.ts';
