@@ -23,6 +23,24 @@ interface ErrorBody {
 export class ApiClient {
   constructor(private readonly connection: Connection) {}
 
+  /**
+   * Opens a long response (server-sent events) with the token; undefined when the server does
+   * not answer 200 (an older server without the route), so callers fall back to polling.
+   */
+  async stream(path: string, signal: AbortSignal, lastEventId?: string): Promise<Response | undefined> {
+    if (!this.connection.token) return undefined;
+    const headers: Record<string, string> = { authorization: `Bearer ${this.connection.token}`, accept: 'text/event-stream' };
+    if (lastEventId) headers['last-event-id'] = lastEventId;
+    try {
+      const response = await fetch(`${this.connection.server}${path}`, { headers, signal });
+      if (response.ok && response.body) return response;
+      await response.body?.cancel();
+      return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async request<T>(method: string, path: string, body?: { json: unknown } | { yaml: string }): Promise<T> {
     if (!this.connection.token) {
       throw new CliError('no token: pass --token or set STAGECOACH_TOKEN (the server prints an admin token on its first start)', EXIT.usage);

@@ -11,6 +11,7 @@ import { registerVersions } from './commands/versions.ts';
 import { registerPullRequest } from './commands/pr.ts';
 import { registerCredential } from './commands/credential.ts';
 import { registerWorkflow } from './commands/workflow.ts';
+import { registerFlow, registerRelease } from './commands/release.ts';
 import { makeContext } from './context.ts';
 import { CliError, EXIT } from './errors.ts';
 import { processIo, type Io } from './io.ts';
@@ -38,6 +39,8 @@ export function buildProgram(io: Io) {
   registerPullRequest(program, ctx);
   registerCredential(program, ctx);
   registerWorkflow(program, ctx);
+  registerFlow(program, ctx);
+  registerRelease(program, ctx);
   return program;
 }
 

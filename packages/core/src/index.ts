@@ -50,3 +50,4 @@ export * from './release/model.ts';
 export * from './release/machine.ts';
 export * from './release/plan.ts';
 export * from './release/concurrency.ts';
+export * from './sse.ts';

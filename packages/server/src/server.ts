@@ -3,6 +3,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createArgoEngine } from './adapters/workflows/argo/index.ts';
 import { createLocalEngine, interruptedStatus } from './adapters/workflows/local/index.ts';
 import { WorkflowRunService } from './workflow-runs/service.ts';
+import { isTerminalPhase } from './workflows/port.ts';
 import type { AddressInfo } from 'node:net';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { GitError, displayUrl } from './git/errors.ts';
@@ -27,6 +28,20 @@ import { openStore } from './adapters/store/open.ts';
 import { ResourceService } from './resources/service.ts';
 import type { Store } from './store/port.ts';
 import { DEMO_REPOS_DIR } from './demo/seed.ts';
+import { createDeploymentStatus } from './adapters/deployment-status/index.ts';
+import { ReleaseService, type ReleaseListener } from './releases/service.ts';
+import { Orchestrator } from './releases/orchestrator.ts';
+import { TaskRunnerRegistry } from './releases/runners/registry.ts';
+import { workflowRunner } from './releases/runners/workflow.ts';
+import { actionRunner } from './releases/runners/action.ts';
+import { syncRunner } from './releases/runners/sync.ts';
+import { TriggerScanner } from './triggers/scanner.ts';
+import { TriggerPoller, pollIntervalMilliseconds } from './triggers/poller.ts';
+import { openEventBus } from './adapters/events/open.ts';
+import { publishReleaseChange } from './releases/events.ts';
+
+/** How long a finished local workflow run stays in memory, so that a retry resumes it in place (after: from the start). */
+export const FINISHED_LOCAL_RUN_MS = 60 * 60 * 1000;
 
 /** The version the server reports on /healthz and in the OpenAPI document. */
 export const VERSION = '0.1.0';
@@ -87,9 +102,23 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
   }
   const workflowRoot = join(config.dataDir, 'workflows');
   await mkdir(workflowRoot, { recursive: true });
+  // Woken by finished workflow runs and by changes made through the API; made once its parts exist.
+  let orchestrator: Orchestrator | undefined;
   // The engine reports to the runs service, which needs the engine: bound once both exist.
   let workflowRuns: WorkflowRunService | undefined;
-  const localEngine = createLocalEngine({ root: workflowRoot, clock, onChange: (id, status) => workflowRuns?.record(id, status) });
+  const localEngine = createLocalEngine({
+    root: workflowRoot,
+    clock,
+    onChange: (id, status) => {
+      const recorded = workflowRuns?.record(id, status);
+      // A finished run may unblock a release: wake the orchestrator once it is stored.
+      if (isTerminalPhase(status.phase)) void Promise.resolve(recorded).then(() => orchestrator?.nudge());
+      return recorded;
+    },
+    // Logs go to the store as each step ends; a finished run stays resumable in place for an hour.
+    onLog: (id, nodeId, log) => workflowRuns?.recordLog(id, nodeId, log),
+    forgetAfterMs: FINISHED_LOCAL_RUN_MS,
+  });
   const argoEngine = config.argoWorkflows
     ? createArgoEngine({
         baseUrl: config.argoWorkflows.baseUrl,
@@ -100,12 +129,15 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     : undefined;
   workflowRuns = new WorkflowRunService({
     runs: store.workflowRuns,
+    logs: store.workflowLogs,
+    onError: (e) => console.error('stagecoach: workflow runs:', e instanceof Error ? e.message : e),
     resources,
     engines: { local: localEngine, argo: argoEngine },
     defaultEngine: config.defaultWorkflowEngine,
     clock,
   });
   await workflowRuns.recoverInterrupted(interruptedStatus);
+  await workflowRuns.followUnfinished();
   const links = { base: config.publicUrl ?? `http://${config.host}:${config.port}` };
   const pullRequests = new LocalPullRequests(store.pullRequests, open, clock, () => links.base);
   const remote = new Map<GitProviderSetting, GitProvider>();
@@ -116,6 +148,56 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     if (!remote.has(setting)) remote.set(setting, createRemoteProvider(setting));
     return remote.get(setting)!;
   };
+  const actions = new ActionRegistry([commitRunner(open), pullRequestRunner(open, providerFor), noneRunner()]);
+  const deploymentFor = createDeploymentStatus({ open, clock, ...(config.argocd ? { argocd: config.argocd } : {}) });
+  // The orchestrator is told of changes made through the API (a terminate, a retry, a new release), so it acts at once.
+  let stopping = false;
+  const events = await openEventBus({
+    store,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    clock,
+    onError: (e) => console.error('stagecoach: events:', e instanceof Error ? e.message : e),
+  });
+  const releaseListeners: ReleaseListener[] = [
+    () => orchestrator?.nudge(),
+    (release, previous) => {
+      // Changes the orchestrator records while it stops are stored; only their live events are skipped.
+      if (!stopping) void publishReleaseChange(events, release, previous).catch((e: unknown) => console.error('stagecoach: events:', e));
+    },
+  ];
+  const onReleaseChange: ReleaseListener = (release, previous) => {
+    for (const listener of releaseListeners) listener(release, previous);
+  };
+  const releases = new ReleaseService({ store, resources, open, clock, onChange: onReleaseChange });
+  const releaseUrl = (id: string) => `${links.base}/releases/${id}`;
+  orchestrator = new Orchestrator({
+    store,
+    releases,
+    clock,
+    runners: new TaskRunnerRegistry([
+      workflowRunner(workflowRuns, releaseUrl),
+      actionRunner(actions, { name: 'Stagecoach', email: 'stagecoach@localhost' }),
+      syncRunner(deploymentFor),
+    ]),
+    onChange: onReleaseChange,
+    ...(config.orchestrator?.leaseSeconds !== undefined ? { leaseMs: config.orchestrator.leaseSeconds * 1000 } : {}),
+    ...(config.orchestrator?.checkMilliseconds !== undefined ? { checkMs: config.orchestrator.checkMilliseconds } : {}),
+    ...(config.orchestrator?.tickMilliseconds !== undefined ? { tickMs: config.orchestrator.tickMilliseconds } : {}),
+  });
+  const scanner = new TriggerScanner({
+    resources: () => resources.all(),
+    open,
+    cursors: store.triggerCursors,
+    clock,
+    log: (line) => console.error(`stagecoach: ${line}`),
+    onTrigger: async (event) => {
+      const created = await releases.triggerFromGit(event);
+      // A trigger that cannot become a release (a flow naming a missing workflow…) is reported, not retried forever.
+      if (!created.ok) console.error(`stagecoach: flow "${event.flow}" for ${event.product} at ${event.commit.sha.slice(0, 12)} not started: ${created.error.message}`);
+    },
+  });
+  const pollMs = pollIntervalMilliseconds(config.triggers?.pollInterval);
+  const poller = pollMs === undefined ? undefined : new TriggerPoller({ scanner, intervalMs: pollMs, log: (line) => console.error(`stagecoach: ${line}`) });
   const app = createApp({
     resources,
     tokens,
@@ -123,11 +205,13 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     credentials,
     pullRequests,
     workflowRuns,
+    releases,
+    events,
+    webhooks: { ...(config.webhooks ? { secret: config.webhooks.secret } : {}), scanner },
     version: VERSION,
     ...(config.webDist ? { webDist: config.webDist } : {}),
     logError: (e) => console.error('stagecoach: unexpected error:', e),
   });
-  const actions = new ActionRegistry([commitRunner(open), pullRequestRunner(open, providerFor), noneRunner()]);
   return {
     config,
     store,
@@ -139,11 +223,28 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     pullRequests,
     workflowRuns,
     actions,
+    releases,
+    releaseListeners,
+    events,
+    orchestrator,
+    scanner,
+    poller,
     git,
     links,
     open,
+    /** Starts the background work: the orchestrator and, when on, trigger polling. */
+    startBackground() {
+      orchestrator!.start();
+      poller?.start();
+    },
     async close() {
+      await poller?.stop();
+      await orchestrator!.stop();
+      stopping = true;
+      await events.close();
+      // Running local steps are stopped and recorded as Terminated before the store closes.
       await localEngine.close();
+      await workflowRuns.close();
       await git.close();
       await store.close();
     },
@@ -184,6 +285,7 @@ export async function startServer(input: ServerConfigInput, clock: Clock = syste
     await built.close();
     throw e;
   }
+  built.startBackground();
   const address = server.address() as AddressInfo;
   if (!config.publicUrl) built.links.base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -194,7 +296,10 @@ export async function startServer(input: ServerConfigInput, clock: Clock = syste
     app,
     ...(initialAdminToken ? { initialAdminToken, initialAdminTokenFile: join(config.dataDir, INITIAL_TOKEN_FILE) } : {}),
     async close() {
-      await new Promise<void>((done) => server.close(() => done()));
+      // Event streams never end on their own: close them so the server can stop.
+      const closing = new Promise<void>((done) => server.close(() => done()));
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closing;
       await built.close();
     },
   };

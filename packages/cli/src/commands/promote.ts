@@ -4,6 +4,8 @@ import pc from 'picocolors';
 import type { Context } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { parseFormat, toYaml } from '../output.ts';
+import type { ApiRelease } from '../release-view.ts';
+import { afterCreate } from './release.ts';
 
 type Source = { type: 'policy'; name: string; priority: number } | { type: 'inline'; name: string } | { type: 'default' };
 interface Preview {
@@ -84,20 +86,25 @@ export function registerPromote(program: Command, ctx: Context): void {
     .option('--pre-action <workflow>', 'pre-action workflow (overrides the policy)')
     .option('--post-action <workflow>', 'post-action workflow (overrides the policy)')
     .option('--dry-run', 'show the change set and the resolved policy without writing anything')
+    .option('--watch', 'follow the release live until it ends (exit 1 unless it succeeds)')
     .option('-o, --output <format>', 'table (a coloured diff), yaml or json', 'table')
     .action(async (product, opts) => {
       const format = parseFormat(opts.output);
       if (opts.action && !['commit', 'pr', 'none'].includes(opts.action)) {
         throw new CliError(`--action must be one of commit, pr, none, got "${opts.action}"`, EXIT.usage);
       }
-      if (!opts.dryRun) {
-        throw new CliError('this server previews promotions only; run with --dry-run (releases that promote come with the orchestrator)', EXIT.usage);
-      }
       const inline = {
         ...(opts.action ? { action: opts.action } : {}),
         ...(opts.preAction ? { preAction: opts.preAction } : {}),
         ...(opts.postAction ? { postAction: opts.postAction } : {}),
       };
+      if (!opts.dryRun) {
+        const created = await ctx.client().request<ApiRelease>('POST', '/api/v1/promotions', {
+          json: { product, from: opts.from, to: opts.to, ...(opts.app ? { application: opts.app } : {}), ...inline },
+        });
+        await afterCreate(ctx, created, opts);
+        return;
+      }
       const body = { product, from: opts.from, to: opts.to, ...(opts.app ? { application: opts.app } : {}), ...(Object.keys(inline).length ? { inline } : {}) };
       const preview = await ctx.client().request<Preview>('POST', '/api/v1/promotions/preview', { json: body });
       if (format === 'json') ctx.io.out(`${JSON.stringify(preview, null, 2)}\n`);

@@ -17,7 +17,12 @@ import { registerCredentialRoutes } from './credentials.ts';
 import { registerPromotionRoutes } from './promotions.ts';
 import { registerPullRequestRoutes } from './pull-requests.ts';
 import { registerWorkflowRunRoutes } from './workflow-runs.ts';
+import { registerReleaseRoutes } from './releases.ts';
+import type { ReleaseService } from '../releases/service.ts';
+import { registerEventRoutes } from './events.ts';
+import type { EventBus } from '../events/port.ts';
 import type { WorkflowRunService } from '../workflow-runs/service.ts';
+import { WEBHOOK_PATH, registerWebhookRoutes, type WebhookDeps } from './webhooks.ts';
 
 /** Per-request values set by the auth middleware. */
 export type AppEnv = { Variables: { actor: Actor } };
@@ -30,6 +35,12 @@ export interface AppDeps {
   credentials: CredentialService;
   pullRequests: LocalPullRequests;
   workflowRuns: WorkflowRunService;
+  /** Releases; absent: those routes are not served. */
+  releases?: ReleaseService;
+  /** Live events for `GET /api/v1/events`; absent: that route is not served. */
+  events?: EventBus;
+  /** Git webhooks (`POST /api/v1/webhooks/git`); absent: the route answers that they are turned off. */
+  webhooks?: WebhookDeps;
   /** Folder of the built web UI; when absent, `/` explains how to build it. */
   webDist?: string;
   version: string;
@@ -100,6 +111,8 @@ export function createApp(deps: AppDeps): App {
         return sendError(c, 'payload_too_large', `request body is larger than the limit of ${limit / 1024 / 1024} MiB for ${c.req.path}`);
       }
     }
+    // Git webhooks carry no token: the route checks their signature instead.
+    if (c.req.path === WEBHOOK_PATH) return next();
     const secret = bearer(c.req.header('authorization'));
     if (!secret) return sendError(c, 'unauthorized', 'missing bearer token: send "Authorization: Bearer <token>"');
     const token = await deps.tokens.authenticate(secret);
@@ -130,6 +143,9 @@ export function createApp(deps: AppDeps): App {
   registerCredentialRoutes(app, deps.credentials);
   registerPullRequestRoutes(app, deps.pullRequests);
   registerWorkflowRunRoutes(app, deps.workflowRuns);
+  if (deps.events) registerEventRoutes(app, { events: deps.events });
+  if (deps.releases) registerReleaseRoutes(app, deps.releases);
+  registerWebhookRoutes(app, deps.webhooks);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31(OPENAPI_PATH, {

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer } from '../server.ts';
+import type { ServerConfigInput } from '../config.ts';
 import type { Clock } from '../clock.ts';
 
 /** The repository's examples folder. */
@@ -19,7 +20,7 @@ export const ADMIN_SECRET = 'sct_test-admin-secret-0000000000';
  * A real server application on a fresh SQLite file in a temporary folder, with an admin token,
  * called in-process through `app.request` (no socket).
  */
-export async function testApp(options: { databaseUrl?: string; allowLocalRepositories?: boolean } = {}) {
+export async function testApp(options: Pick<ServerConfigInput, 'databaseUrl' | 'allowLocalRepositories' | 'orchestrator'> = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'stagecoach-api-'));
   const clock = fixedClock();
   const built = await buildServer({ dataDir, adminToken: ADMIN_SECRET, webDist: join(dataDir, 'no-web'), ...options }, clock);

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import { EXIT } from '../errors.ts';
+import type { Io } from '../io.ts';
+import { main } from '../main.ts';
+
+const ADMIN = 'sct_cli-release-test-admin-0000000';
+
+async function cli(server: RunningServer, args: string[]) {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s), env: { STAGECOACH_SERVER: server.url, STAGECOACH_TOKEN: ADMIN }, isTty: false, readStdin: async () => '' };
+  const code = await main(['node', 'stagecoach', ...args], io);
+  return { code, out, err };
+}
+
+async function api(server: RunningServer, method: string, path: string, json?: unknown): Promise<any> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+    ...(json ? { body: JSON.stringify(json) } : {}),
+  });
+  return response.json();
+}
+
+/** Merges every open pull request as soon as one appears, until stopped (people approving production). */
+function approver(server: RunningServer): { stop(): Promise<number> } {
+  let running = true;
+  let merged = 0;
+  const loop = (async () => {
+    while (running) {
+      const { items } = await api(server, 'GET', '/api/v1/pull-requests?state=open');
+      for (const pr of items ?? []) {
+        await api(server, 'POST', `/api/v1/pull-requests/${pr.id}/merge`);
+        merged += 1;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return merged;
+    },
+  };
+}
+
+describe('stagecoach promote, flow trigger and release on the demo workspace', () => {
+  let server: RunningServer;
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stagecoach-cli-releases-'));
+    const dataDir = join(dir, 'data');
+    const demo = await seedDemo({ dataDir });
+    server = await startServer({ port: 0, dataDir, adminToken: ADMIN, allowLocalRepositories: true, orchestrator: { checkMilliseconds: 50, tickMilliseconds: 50 }, triggers: { pollInterval: '0' } });
+    const applied = await applyDemo(server.store, demo.resources);
+    assert.ok(applied.ok);
+  });
+  after(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('scenario 1: promote cf-101 from dev to qa --watch prints each change and ends Succeeded', async () => {
+    const r = await cli(server, ['promote', 'cf-101', '--from', 'dev', '--to', 'qa', '--watch']);
+    assert.equal(r.code, EXIT.ok, r.err + r.out);
+    assert.match(r.out, /cf-101 #1 Running/);
+    assert.match(r.out, /cf-101 #1 qa pre-action smoke-tests \(cf-101-qa\) Succeeded/);
+    assert.match(r.out, /cf-101 #1 qa commit \(cf-101-qa\) Succeeded: committed [0-9a-f]{12}/);
+    assert.match(r.out, /cf-101 #1 qa post-action notify \(cf-101-qa\) Succeeded/);
+    assert.match(r.out.trimEnd().split('\n').at(-1)!, /cf-101 #1 Succeeded$/);
+    const versions = await api(server, 'GET', '/api/v1/products/cf-101/versions');
+    const version = (env: string) => versions.environments.find((e: any) => e.environment === env).applications[0].version;
+    assert.equal(version('qa'), version('dev'));
+  });
+
+  test('scenario 5: flow trigger env-dependencies --watch runs qa and staging side by side and production after both', async () => {
+    const merging = approver(server);
+    const r = await cli(server, ['flow', 'trigger', 'env-dependencies', '--product', 'cf-101', '--watch']);
+    const merged = await merging.stop();
+    assert.equal(r.code, EXIT.ok, r.err + r.out);
+    assert.ok(merged >= 1, 'production waited for its pull request');
+    const lines = r.out.split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+    assert.ok(at(/ qa Running/) >= 0 && at(/ staging Running/) >= 0);
+    assert.ok(at(/ production Running/) > at(/ qa Succeeded/), 'production starts after qa');
+    assert.ok(at(/ production Running/) > at(/ staging Succeeded/), 'production starts after staging');
+    assert.match(r.out, /production pull request \(cf-101-production\) Succeeded: merged/);
+    assert.match(r.out, /production onStart hook change-request Succeeded/);
+
+    const list = await cli(server, ['release', 'list', '--product', 'cf-101']);
+    assert.equal(list.code, EXIT.ok);
+    assert.match(list.out, /^RELEASE\s+ID\s+FLOW/);
+    assert.match(list.out, /cf-101 #2\s+\S+\s+env-dependencies v3\.0\s+\S+\s+Succeeded\s+✓dev ✓qa ✓staging ✓production/);
+    const id = /cf-101 #2\s+(\S+)/.exec(list.out)![1]!;
+    const got = await cli(server, ['release', 'get', id]);
+    assert.match(got.out, /✓ production ← qa, staging {2}Succeeded/);
+    const retry = await cli(server, ['release', 'retry', id]);
+    assert.equal(retry.code, EXIT.refused);
+    assert.match(retry.err, /only a Failed or Terminated release can be retried/);
+  });
+
+  test('release terminate stops a waiting release; watch then exits 1 with the reason', async () => {
+    const created = await cli(server, ['flow', 'trigger', 'three-env-promotion', '--product', 'billing-api', '-o', 'json']);
+    assert.equal(created.code, EXIT.ok, created.err);
+    const release = JSON.parse(created.out);
+    for (let i = 0; i < 200; i++) {
+      const now = await api(server, 'GET', `/api/v1/releases/${release.id}`);
+      if (now.status === 'Suspended') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const stopped = await cli(server, ['release', 'terminate', release.id]);
+    assert.equal(stopped.code, EXIT.ok, stopped.err);
+    const watched = await cli(server, ['release', 'watch', release.id]);
+    assert.equal(watched.code, EXIT.refused);
+    assert.match(watched.err, /billing-api #1 Terminated: terminated by admin/);
+  });
+});

@@ -1,0 +1,66 @@
+import type { ReleaseCommit, TaskResult } from '@stagecoach/core';
+import type { ActionRegistry } from '../../actions/registry.ts';
+import type { ActionInput } from '../../actions/types.ts';
+import type { CommitInfo, Person } from '../../git/port.ts';
+import { GitError } from '../../git/errors.ts';
+import { GitProviderError } from '../../git/providers.ts';
+import { planOf, type TaskContext, type TaskOutcome, type TaskRunner } from './types.ts';
+
+/** The commit as a release keeps it. */
+export function releaseCommit(commit: CommitInfo): ReleaseCommit {
+  return { sha: commit.sha, message: commit.message, author: `${commit.author.name} <${commit.author.email}>`, date: commit.author.date };
+}
+
+/**
+ * Performs a task's action (`commit`, `pr`, `none`) through the action runners. They are
+ * idempotent by design (commit trailers name the release, environment and application; pull
+ * requests are found by branch), so a call after a crash continues instead of repeating. A
+ * failure the runner calls retryable (the remote was unreachable) keeps the task Running, to be
+ * tried on the next check.
+ */
+export function actionRunner(actions: ActionRegistry, author: Person): TaskRunner {
+  return {
+    kinds: ['action'],
+    async perform({ release, task, now }: TaskContext): Promise<TaskOutcome> {
+      const { step, application } = planOf(release, task);
+      if (!step || !application) return { status: 'Failed', message: `task ${task.key} names no application of the release` };
+      const source = release.snapshot.source;
+      const input: ActionInput = {
+        release: release.id,
+        product: release.product,
+        environment: step.environment,
+        application: { name: application.name, repoURL: application.repoURL, branch: application.branch, folder: application.folder },
+        source: { repoURL: source.application.repoURL, branch: source.application.branch, commit: source.commit.sha, folder: source.application.folder },
+        promotion: application.promotion,
+        author,
+        now,
+        ...(task.result?.pullRequest ? { pullRequest: task.result.pullRequest } : {}),
+      };
+      let outcome;
+      try {
+        outcome = await actions.get(task.action!).run(input);
+      } catch (e) {
+        if (e instanceof GitError || e instanceof GitProviderError) return { status: 'Running', message: `${e.message} (will try again)` };
+        throw e;
+      }
+      switch (outcome.status) {
+        case 'succeeded': {
+          const result: TaskResult = {
+            noChange: outcome.noChange,
+            files: outcome.files.map((f) => ({ path: f.path, properties: f.edits.map((e) => ({ path: e.path, old: e.old, new: e.new })) })),
+            ...(outcome.commit ? { commit: releaseCommit(outcome.commit) } : {}),
+          };
+          return { status: 'Succeeded', message: outcome.message, result };
+        }
+        case 'suspended':
+          return { status: 'Suspended', message: outcome.message, result: { pullRequest: outcome.pullRequest } };
+        case 'failed':
+          return outcome.retryable ? { status: 'Running', message: `${outcome.message} (will try again)` } : { status: 'Failed', message: outcome.message };
+      }
+    },
+    async cancel({ task }: TaskContext): Promise<TaskOutcome> {
+      const pr = task.result?.pullRequest;
+      return { status: 'Terminated', message: pr ? `terminated with the release; pull request ${pr.url} stays open` : 'terminated with the release' };
+    },
+  };
+}
