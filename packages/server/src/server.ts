@@ -159,7 +159,7 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     onError: (e) => console.error('stagecoach: events:', e instanceof Error ? e.message : e),
   });
   const releaseListeners: ReleaseListener[] = [
-    () => orchestrator?.nudge(),
+    (release) => orchestrator?.nudge(release),
     (release, previous) => {
       // Changes the orchestrator records while it stops are stored; only their live events are skipped.
       if (!stopping) void publishReleaseChange(events, release, previous).catch((e: unknown) => console.error('stagecoach: events:', e));

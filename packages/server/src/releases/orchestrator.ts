@@ -57,8 +57,8 @@ export class Orchestrator {
   #ticking: Promise<void> | undefined;
   #stopping = false;
   #started = false;
-  /** Wakes sleeping workers early (a change arrived). */
-  readonly #wakers = new Set<() => void>();
+  /** Wakes a sleeping worker early, per release (a change arrived). */
+  readonly #wakers = new Map<string, () => void>();
 
   constructor(options: OrchestratorOptions) {
     this.owner = options.owner ?? `orchestrator-${newId(options.clock.now())}`;
@@ -80,9 +80,19 @@ export class Orchestrator {
     this.#schedule(0);
   }
 
-  /** Looks for work now rather than at the next tick, and wakes waiting workers (something changed). */
-  nudge(): void {
-    for (const wake of this.#wakers) wake();
+  /**
+   * Says something changed. With a release: wakes its worker, and looks for work at once when the
+   * release may need admitting or claiming (new, queued, ended, or not worked on here). Without:
+   * wakes every worker (a workflow run ended) and looks for work.
+   */
+  nudge(release?: Pick<Release, 'id' | 'status'>): void {
+    if (release) {
+      this.#wakers.get(release.id)?.();
+      const look = !this.#workers.has(release.id) || release.status === 'Queued' || release.status === 'Succeeded' || release.status === 'Failed' || release.status === 'Terminated';
+      if (look && this.#started && !this.#stopping) this.#schedule(0);
+      return;
+    }
+    for (const wake of this.#wakers.values()) wake();
     if (this.#started && !this.#stopping) this.#schedule(0);
   }
 
@@ -90,7 +100,7 @@ export class Orchestrator {
   async stop(): Promise<void> {
     this.#stopping = true;
     if (this.#timer) clearTimeout(this.#timer);
-    for (const wake of this.#wakers) wake();
+    for (const wake of this.#wakers.values()) wake();
     await this.#ticking;
     await Promise.all(this.#workers.values());
   }
@@ -211,17 +221,20 @@ export class Orchestrator {
             });
           inFlight.set(task.key, performing);
         }
-        // Sleep until a task ends, something outside changes the release (`nudge`), or a check is due.
+        // Sleep until a task ends, something outside changes the release (`nudge`), or a check is
+        // due; with every task in flight, only the lease (and the flow's timeout) need a look.
+        const waitingChecks = decision.work.some((w) => w.op === 'check' && !inFlight.has(w.task.key));
+        const pause = waitingChecks ? this.#checkMs : Math.max(this.#checkMs, this.#leaseMs / 3);
         await new Promise<void>((resolve) => {
           const done = () => {
             clearTimeout(timer);
-            this.#wakers.delete(done);
+            this.#wakers.delete(id);
             wake = undefined;
             resolve();
           };
-          const timer = setTimeout(done, this.#checkMs);
+          const timer = setTimeout(done, pause);
           wake = done;
-          this.#wakers.add(done);
+          this.#wakers.set(id, done);
           if (fresh.length > 0 && inFlight.size === 0) done();
         });
       }

@@ -23,7 +23,13 @@ export function syncRunner(statusFor: (target: Pick<DeploymentTarget, 'applicati
         commit: commit.sha,
         ...(application.argocd ? { argocd: application.argocd } : {}),
       };
-      const checked = await statusFor(target).check(target);
+      const adapter = statusFor(target);
+      if (adapter.kind === 'git' && task.attempt === 1 && task.result?.observed === undefined) {
+        // With git alone, deployed means on the branch, and the action's accepted push (or merge)
+        // just put it there: no need to read the remote again. A retried sync wait asks the adapter.
+        return { status: 'Succeeded', message: `${application.name}: commit ${commit.sha.slice(0, 12)} is on branch ${application.branch} (pushed by this release; no agent is asked)`, result: { observed: 'Synced/Healthy' } };
+      }
+      const checked = await adapter.check(target);
       const observed = `${checked.observed.sync}/${checked.observed.health}${checked.observed.revision ? ` at ${checked.observed.revision.slice(0, 8)}` : ''}`;
       switch (checked.state) {
         case 'ready':
