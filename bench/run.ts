@@ -5,8 +5,8 @@
  * non-zero only when something failed (1), or a setting is invalid (2).
  *
  * Settings (environment):
- * - `BENCH_ITERATIONS`: measured rounds per benchmark. Default 30.
- * - `BENCH_WARMUP`: rounds run first and not recorded. Default 3.
+ * - `BENCH_ITERATIONS`: measured rounds per benchmark. Default 30 (B2 runs at most 5, B3 at most 3).
+ * - `BENCH_WARMUP`: rounds run first and not recorded. Default 3 (B2 and B3 run at most 1).
  * - `BENCH_ONLY`: benchmarks to run, comma-separated (`B1,B4`). Default all.
  * - `BENCH_NAME`: the `<name>` of the results file. Default `local`.
  */
@@ -20,6 +20,8 @@ import { createGitCli } from '../packages/server/src/adapters/git-cli/index.ts';
 import { tempDir } from '../packages/server/src/testing/git-fixtures.ts';
 import { startGitHttpServer } from '../packages/server/src/testing/git-http-server.ts';
 import { benchOnePromotion } from './b1-one-promotion.ts';
+import { benchSixEnvironmentFlow } from './b2-six-environment-flow.ts';
+import { benchHundredProducts } from './b3-hundred-products.ts';
 import { benchSizeIndependence } from './b4-size-independence.ts';
 import { basicAuthHeader, stopScripts } from './lib/baseline.ts';
 import { Cleanup } from './lib/cleanup.ts';
@@ -28,6 +30,8 @@ import { formatBenchmark, formatSummary } from './lib/report.ts';
 
 const BENCHMARKS = {
   B1: benchOnePromotion,
+  B2: benchSixEnvironmentFlow,
+  B3: benchHundredProducts,
   B4: benchSizeIndependence,
 } as const satisfies Record<string, (ctx: BenchContext) => Promise<BenchmarkResult>>;
 type BenchmarkId = keyof typeof BENCHMARKS;

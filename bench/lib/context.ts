@@ -48,4 +48,8 @@ export interface BenchmarkResult {
   repositories: Record<string, RepoSize>;
   /** Other measured facts worth keeping (e.g. the first fetch of a repository into the cache, ms). */
   notes: Record<string, number | string>;
+  /** The rounds this benchmark ran, when it caps the run's settings (a round of it takes seconds). */
+  rounds?: { warmup: number; iterations: number };
+  /** Figures for the summary that are not ratios (e.g. promotions per second). */
+  headlines?: string[];
 }

@@ -22,7 +22,8 @@ function verdict(c: Comparison): string {
 }
 
 /** The table of one benchmark: a row per case, then its repositories and ratios. */
-export function formatBenchmark(result: BenchmarkResult, rounds: { warmup: number; iterations: number }): string {
+export function formatBenchmark(result: BenchmarkResult, settings: { warmup: number; iterations: number }): string {
+  const rounds = result.rounds ?? settings;
   const header = ['case', 'median', 'p90', 'min', 'max'];
   const rows = result.cases.map((c) => [c.name, ms(c.medianMs), ms(c.p90Ms), ms(c.minMs), ms(c.maxMs)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -42,10 +43,14 @@ export function formatBenchmark(result: BenchmarkResult, rounds: { warmup: numbe
   return out.join('\n');
 }
 
-/** One line per ratio: `B1 one promotion: stagecoach 212 ms vs git clone+sed+commit+push 388 ms → ratio 0.55 (target ≤ 1.5: met)`. */
+/**
+ * A benchmark's headlines, then one line per ratio: `B1 one promotion: stagecoach 212 ms vs git
+ * clone+sed+commit+push 388 ms → ratio 0.55 (target ≤ 1.5: met)`.
+ */
 export function formatSummary(results: readonly BenchmarkResult[]): string {
   const lines: string[] = [];
   for (const result of results) {
+    lines.push(...(result.headlines ?? []));
     for (const c of result.comparisons) {
       const median = (name: string) => result.cases.find((k) => k.name === name)!.medianMs;
       lines.push(

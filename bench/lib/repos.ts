@@ -220,7 +220,7 @@ function historyStream(spec: RepoSpec): Buffer {
 }
 
 /** Builds a `git fast-import` stream; commits without `from` continue the branch within the stream. */
-class FastImportStream {
+export class FastImportStream {
   readonly #chunks: Buffer[] = [];
 
   commit(ref: string, time: number, message: string, from: string | undefined, files: readonly (readonly [string, string])[]): void {
