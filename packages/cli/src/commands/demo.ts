@@ -35,6 +35,9 @@ function describeWorkspace(workspace: DemoWorkspace, report: ApplyReport): strin
   return `\nDemo repositories in ${workspace.reposDir}: ${repos}\nDemo resources applied: ${summarizeApply(report)}\n${warnings}`;
 }
 
+/** How often the demo looks for new commits in trigger environments (the demo has no webhooks). */
+const DEMO_POLL = '10s';
+
 /** A few commands to try, with the token from wherever this start left it. */
 function tryThis(server: RunningServer, dataDir: string, dataDirFlag: string, env: NodeJS.ProcessEnv): string {
   const tokenFile = join(dataDir, INITIAL_TOKEN_FILE);
@@ -44,7 +47,10 @@ function tryThis(server: RunningServer, dataDir: string, dataDirFlag: string, en
     `  export STAGECOACH_SERVER=${server.url} STAGECOACH_TOKEN=${token}\n` +
     `  npm run stagecoach -- versions cf-101\n` +
     `  npm run stagecoach -- promote cf-101 --from dev --to qa --dry-run\n` +
-    `  npm run stagecoach -- demo commit cf-101 --env dev${dataDirFlag}    # a new version in dev\n\n`
+    `  npm run stagecoach -- promote cf-101 --from dev --to qa --watch\n` +
+    `  npm run stagecoach -- flow trigger env-dependencies --product cf-101 --watch   # production waits for its pull request: stagecoach pr list / pr merge\n` +
+    `  npm run stagecoach -- demo commit cf-101 --env dev${dataDirFlag}    # a new version in dev starts the product's first matching flow within ${DEMO_POLL}\n` +
+    `  npm run stagecoach -- release list --product cf-101\n\n`
   );
 }
 
@@ -73,7 +79,7 @@ export function registerDemo(program: Command, ctx: Context, onStarted?: (server
       const dataDirFlag = opts.dataDir ? ` --data-dir ${opts.dataDir}` : '';
       await serveUntilStopped(
         ctx,
-        { ...(port !== undefined ? { port } : {}), ...(opts.host ? { host: opts.host } : {}), dataDir, allowLocalRepositories: true },
+        { ...(port !== undefined ? { port } : {}), ...(opts.host ? { host: opts.host } : {}), dataDir, allowLocalRepositories: true, triggers: { pollInterval: DEMO_POLL } },
         {
           afterStart: async (server) => {
             const applied = await applyDemo(server.store, workspace.resources);
