@@ -136,7 +136,10 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     defaultEngine: config.defaultWorkflowEngine,
     clock,
   });
-  await workflowRuns.recoverInterrupted(interruptedStatus);
+  // On the embedded store this process is the only one: every unfinished local run was its own.
+  // On a shared database other replicas may be running theirs; a release that waits on a run of a
+  // replica that is gone marks it (adoptOrphan) when it takes the release over.
+  if (store.dialect === 'sqlite') await workflowRuns.recoverInterrupted(interruptedStatus);
   await workflowRuns.followUnfinished();
   const links = { base: config.publicUrl ?? `http://${config.host}:${config.port}` };
   const pullRequests = new LocalPullRequests(store.pullRequests, open, clock, () => links.base);

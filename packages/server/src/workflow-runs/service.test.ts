@@ -310,6 +310,32 @@ describe('WorkflowRunService with the local engine', () => {
     assert.equal((await store.workflowRuns.get('r-local'))!.phase, 'Error');
   });
 
+  it('adoptOrphan marks a local run no engine here knows Error, and leaves this process\'s own runs alone', TEST, async () => {
+    const orphan: StoredWorkflowRun = {
+      id: 'r-orphan',
+      template: 'smoke',
+      engine: 'local',
+      externalId: 'r-orphan',
+      phase: 'Running',
+      parameters: {},
+      status: { phase: 'Running', startedAt: T0, nodes: [], globalOutputs: {} },
+      labels: { release: 'rel-1' },
+      attempts: 1,
+      createdAt: T0,
+      updatedAt: T0,
+    };
+    await store.workflowRuns.create(orphan);
+    assert.equal(await service.adoptOrphan('r-orphan', interruptedStatus), true);
+    const adopted = (await store.workflowRuns.get('r-orphan'))!;
+    assert.equal(adopted.phase, 'Error');
+    assert.equal(adopted.status.message, 'interrupted by a server restart');
+    assert.equal(await service.adoptOrphan('r-orphan', interruptedStatus), false, 'a finished run is left alone');
+    const mine = value(await service.start({ template: 'smoke', parameters: { url: 'https://qa.example', env: 'qa' } }));
+    assert.equal(await service.adoptOrphan(mine.id, interruptedStatus), false);
+    assert.notEqual((await store.workflowRuns.get(mine.id))!.phase, 'Error');
+    await finished(mine.id);
+  });
+
   it('keeps each finished node\'s log in the store under the run\'s attempt, and reads it there once the engine forgot the run', TEST, async () => {
     await replaceEngine({ forgetAfterMs: 0 });
     const run = value(await service.start({ template: 'smoke', parameters: { url: 'https://qa.example', env: 'qa' } }));

@@ -520,6 +520,26 @@ export class WorkflowRunService {
   }
 
   /**
+   * A local run that no engine of this process knows while the store says it runs was started
+   * by a process that is gone (a replica that crashed, on a shared database): it can never
+   * finish, so it gets the status `toError` makes. Returns whether it did. A run this process
+   * runs, a finished run, or a run on another engine is left alone.
+   */
+  async adoptOrphan(id: string, toError: InterruptedStatus): Promise<boolean> {
+    const run = await this.#runs.get(id);
+    const engine = this.#engines.local;
+    if (!run || run.engine !== 'local' || isTerminalPhase(run.phase) || run.externalId === undefined || !engine) return false;
+    try {
+      await engine.status(run.externalId);
+      return false;
+    } catch {
+      // Not in this process.
+    }
+    await this.#lane(run.id, () => this.#write(run.id, toError(run.status, this.#clock.now())));
+    return true;
+  }
+
+  /**
    * At start-up, before the local engine takes runs: every unfinished local run was cut short by
    * the restart (the local engine keeps runs in memory only); it gets the status `toError` makes
    * (pass the local engine's `interruptedStatus`). Returns how many were marked.

@@ -1,5 +1,5 @@
 import { failedEnvironments, workflowParameters, type Release, type Task } from '@stagecoach/core';
-import { INTERRUPTED_MESSAGE } from '../../adapters/workflows/local/index.ts';
+import { INTERRUPTED_MESSAGE, interruptedStatus } from '../../adapters/workflows/local/index.ts';
 import type { WorkflowRunService } from '../../workflow-runs/service.ts';
 import { planOf, sibling, type TaskContext, type TaskOutcome, type TaskRunner } from './types.ts';
 
@@ -21,6 +21,8 @@ export function workflowRunner(runs: WorkflowRunService, releaseUrl: (id: string
     async perform({ release, task }: TaskContext): Promise<TaskOutcome> {
       const id = task.run;
       if (!id) return { status: 'Failed', message: `task ${task.key} has no workflow run id` };
+      // A local run of a process that is gone (this release was taken over) can never finish.
+      await runs.adoptOrphan(id, interruptedStatus);
       let found = await runs.get(id);
       if (!found.ok) {
         const started = await runs.start({
