@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import { applyDemo, demoCommit, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
 import { EXIT } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { main } from '../main.ts';
@@ -105,7 +105,39 @@ describe('stagecoach promote, flow trigger and release on the demo workspace', (
     assert.match(retry.err, /only a Failed or Terminated release can be retried/);
   });
 
+  test('scenarios 2 to 4: three-env-promotion, policy-driven-promotion and parallel-regions run from flow trigger --watch', async () => {
+    const merging = approver(server);
+    try {
+      const sequential = await cli(server, ['flow', 'trigger', 'three-env-promotion', '--product', 'web-portal', '--watch']);
+      assert.equal(sequential.code, EXIT.ok, sequential.err + sequential.out);
+      const seq = sequential.out.split('\n');
+      assert.ok(seq.findIndex((l) => / production Running/.test(l)) > seq.findIndex((l) => / qa Succeeded/.test(l)), 'production after qa');
+
+      const policies = await cli(server, ['flow', 'trigger', 'policy-driven-promotion', '--product', 'billing-api', '--watch']);
+      assert.equal(policies.code, EXIT.ok, policies.err + policies.out);
+      assert.match(policies.out, /dev trigger workflow build-checks \(billing-api-dev\) Succeeded/);
+      assert.match(policies.out, /qa pre-action smoke-tests \(billing-api-qa\) Succeeded/);
+      assert.match(policies.out, /production pre-action integration-tests \(billing-api-production\) Succeeded/);
+
+      const parallel = await cli(server, ['flow', 'trigger', 'parallel-regions', '--product', 'cf-101', '--watch']);
+      assert.equal(parallel.code, EXIT.ok, parallel.err + parallel.out);
+      const lines = parallel.out.split('\n');
+      const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+      for (const region of ['production', 'production-eu', 'production-asia']) {
+        assert.ok(at(new RegExp(` ${region} Running`)) > at(/ qa Succeeded/), `${region} after qa`);
+      }
+      // The three regions ran side by side: each started before any of them ended.
+      const lastStart = Math.max(...['production', 'production-eu', 'production-asia'].map((r) => at(new RegExp(` ${r} Running`))));
+      const firstEnd = Math.min(...['production', 'production-eu', 'production-asia'].map((r) => at(new RegExp(` ${r} Succeeded`))));
+      assert.ok(lastStart < firstEnd, 'the regions overlap');
+    } finally {
+      await merging.stop();
+    }
+  });
+
   test('release terminate stops a waiting release; watch then exits 1 with the reason', async () => {
+    const bumped = await demoCommit({ dataDir: join(dir, 'data'), product: 'billing-api', environment: 'dev' });
+    assert.ok(bumped.ok);
     const created = await cli(server, ['flow', 'trigger', 'three-env-promotion', '--product', 'billing-api', '-o', 'json']);
     assert.equal(created.code, EXIT.ok, created.err);
     const release = JSON.parse(created.out);
@@ -118,6 +150,6 @@ describe('stagecoach promote, flow trigger and release on the demo workspace', (
     assert.equal(stopped.code, EXIT.ok, stopped.err);
     const watched = await cli(server, ['release', 'watch', release.id]);
     assert.equal(watched.code, EXIT.refused);
-    assert.match(watched.err, /billing-api #1 Terminated: terminated by admin/);
+    assert.match(watched.err, /billing-api #\d+ Terminated: terminated by admin/);
   });
 });

@@ -219,4 +219,16 @@ describe('releases: the orchestrator promotes through real Git and local workflo
     assert.equal(refused.status, 403);
     assert.equal((await h.call('GET', '/api/v1/releases?limit=1000')).json.items.length, before);
   });
+  test('a release past its flow\'s timeout is terminated with the reason timeout, its running workflow stopped', async () => {
+    const created = await h.call('POST', '/api/v1/promotions', { json: { product: 'shop', from: 'dev', to: 'qa', preAction: 'sleepy' } });
+    assert.equal(created.status, 201, created.text);
+    await waitFor(created.json.id, (r) => r.tasks.some((t: any) => t.kind === 'pre' && t.status === 'Running'));
+    // The manual flow's timeout is 24h; the clock jumps past it.
+    h.clock.set(new Date(Date.parse(h.clock.now().toISOString()) + 25 * 3600 * 1000).toISOString());
+    const ended = await waitFor(created.json.id, (r) => ['Succeeded', 'Failed', 'Terminated'].includes(r.status));
+    assert.equal(ended.status, 'Terminated');
+    assert.match(ended.message, /^timeout: the release ran longer than its flow's timeout \(24h\)$/);
+    assert.equal(ended.tasks.find((t: any) => t.kind === 'pre').status, 'Terminated');
+  });
+
 });
