@@ -1,15 +1,24 @@
-import { describe, expect, it } from 'vitest';
-import { ApiError, apiGet, listEnvironments, readToken, storeToken, tokenStorageKey } from './api.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError, apiGet, apiPost, apiRequest, clearToken, listEnvironments, readToken, storeToken, tokenStorageKey } from './api.ts';
 import { anEnvironment } from './test/builders.ts';
 import { authorizationOf, jsonResponse, stubFetch } from './test/fetchStub.ts';
 
+afterEach(() => sessionStorage.clear());
+
 describe('token storage', () => {
-  it('keeps the token under stagecoach.token and treats an empty value as none', () => {
+  it('keeps the token for the browser session under stagecoach.token and treats an empty value as none', () => {
     expect(readToken()).toBeNull();
     storeToken('s3cret');
-    expect(localStorage.getItem(tokenStorageKey)).toBe('s3cret');
+    expect(sessionStorage.getItem(tokenStorageKey)).toBe('s3cret');
+    expect(localStorage.getItem(tokenStorageKey)).toBeNull();
     expect(tokenStorageKey).toBe('stagecoach.token');
-    localStorage.setItem(tokenStorageKey, '');
+    sessionStorage.setItem(tokenStorageKey, '');
+    expect(readToken()).toBeNull();
+  });
+
+  it('forgets the token on clear', () => {
+    storeToken('s3cret');
+    clearToken();
     expect(readToken()).toBeNull();
   });
 });
@@ -77,5 +86,37 @@ describe('apiGet', () => {
       code: 'unreachable',
       message: 'cannot reach the Stagecoach server: Failed to fetch',
     });
+  });
+});
+
+describe('apiPost and text answers', () => {
+  it('sends the body as JSON with the bearer token and returns the answer', async () => {
+    storeToken('s3cret');
+    const fetchMock = stubFetch({ '/api/v1/releases/r1/retry': () => jsonResponse(200, { id: 'r1', status: 'Queued' }) });
+
+    await expect(apiPost('/api/v1/releases/r1/retry', { reason: 'again' })).resolves.toEqual({ id: 'r1', status: 'Queued' });
+    const init = fetchMock.mock.calls[0]?.[1];
+    expect(init?.method).toBe('POST');
+    expect(init?.body).toBe('{"reason":"again"}');
+    expect(new Headers(init?.headers).get('Content-Type')).toBe('application/json');
+    expect(authorizationOf(init)).toBe('Bearer s3cret');
+  });
+
+  it('names the method of a failed POST', async () => {
+    storeToken('s3cret');
+    stubFetch({ '/api/v1/releases/r1/terminate': () => new Response('', { status: 500 }) });
+
+    await expect(apiPost('/api/v1/releases/r1/terminate')).rejects.toMatchObject({
+      status: 500,
+      message: 'POST /api/v1/releases/r1/terminate answered HTTP 500',
+    });
+  });
+
+  it('returns plain text when asked to', async () => {
+    storeToken('s3cret');
+    const fetchMock = stubFetch({ '/api/v1/workflow-runs/w1/logs': () => new Response('line 1\nline 2\n', { status: 200 }) });
+
+    await expect(apiRequest('/api/v1/workflow-runs/w1/logs', { expect: 'text' })).resolves.toBe('line 1\nline 2\n');
+    expect(new Headers(fetchMock.mock.calls[0]?.[1]?.headers).get('Accept')).toBe('text/plain');
   });
 });

@@ -1,9 +1,9 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { storeToken } from '../api.ts';
 import { anApplication, anEnvironment, aProduct } from '../test/builders.ts';
 import { jsonResponse, stubFetch } from '../test/fetchStub.ts';
-import { renderWithProviders } from '../test/render.tsx';
+import { renderPage } from '../promote/routerTesting.tsx';
 import { Dashboard } from './Dashboard.tsx';
 
 const environments = [
@@ -26,6 +26,35 @@ function stubDashboardApi() {
     '/api/v1/environments': () => jsonResponse(200, { items: environments }),
     '/api/v1/products': () => jsonResponse(200, { items: products }),
     '/api/v1/applications': () => jsonResponse(200, { items: applications }),
+    '/api/v1/products/cf-101/versions': () =>
+      jsonResponse(200, {
+        product: 'cf-101',
+        environments: [
+          {
+            environment: 'dev',
+            applications: [
+              {
+                application: 'cf-101-dev',
+                environment: 'dev',
+                branch: 'main',
+                version: '1.4.0',
+                commit: 'a'.repeat(40),
+                lastChange: { sha: 'b1c2d3e4f5'.padEnd(40, '0'), author: { name: 'Dana Developer', email: 'dana@example.com', date: '2026-01-02T10:00:00Z' }, message: 'cf-101: dev at 1.4.0' },
+              },
+            ],
+          },
+          { environment: 'qa', applications: [{ application: 'cf-101-qa', environment: 'qa', branch: 'main', version: '1.3.2' }] },
+        ],
+      }),
+    '/api/v1/products/web/versions': () =>
+      jsonResponse(200, {
+        product: 'web',
+        environments: [
+          { environment: 'dev', applications: [{ application: 'web-dev', environment: 'dev', branch: 'main', reason: 'Chart.yaml: no such file' }] },
+        ],
+      }),
+    '/api/v1/releases': () =>
+      jsonResponse(200, { items: [{ product: 'cf-101', steps: [{ environment: 'dev', status: 'Succeeded' }, { environment: 'qa', status: 'Running' }] }] }),
   });
 }
 
@@ -46,7 +75,7 @@ beforeEach(() => {
 describe('Dashboard', () => {
   it('shows a loading state until the lists arrive', async () => {
     stubDashboardApi();
-    renderWithProviders(<Dashboard />);
+    await renderPage(Dashboard, { path: '/', url: '/' });
 
     expect(screen.getByText('Loading the dashboard…')).toBeTruthy();
     await screen.findAllByRole('region');
@@ -55,7 +84,7 @@ describe('Dashboard', () => {
 
   it('shows one column per environment, by order then name, with its kind', async () => {
     stubDashboardApi();
-    renderWithProviders(<Dashboard />);
+    await renderPage(Dashboard, { path: '/', url: '/' });
 
     const columns = await screen.findAllByRole('region');
     expect(columns.map((column) => within(column).getByRole('heading').textContent)).toEqual([
@@ -70,7 +99,7 @@ describe('Dashboard', () => {
 
   it('puts each product card, with its application names, in the right column', async () => {
     stubDashboardApi();
-    renderWithProviders(<Dashboard />);
+    await renderPage(Dashboard, { path: '/', url: '/' });
     await screen.findAllByRole('region');
 
     expect(cardNames(columnNamed('dev'))).toEqual(['cf-101', 'web']);
@@ -87,7 +116,7 @@ describe('Dashboard', () => {
 
   it('says so in a column with no applications', async () => {
     stubDashboardApi();
-    renderWithProviders(<Dashboard />);
+    await renderPage(Dashboard, { path: '/', url: '/' });
     await screen.findAllByRole('region');
 
     expect(within(columnNamed('staging')).getByText('No applications in this environment.')).toBeTruthy();
@@ -96,7 +125,7 @@ describe('Dashboard', () => {
 
   it('lists the products with their application count', async () => {
     stubDashboardApi();
-    renderWithProviders(<Dashboard />);
+    await renderPage(Dashboard, { path: '/', url: '/' });
 
     const table = await screen.findByRole('table');
     const rows = within(table)
@@ -116,7 +145,7 @@ describe('Dashboard', () => {
       '/api/v1/products': () => jsonResponse(200, { items: [] }),
       '/api/v1/applications': () => jsonResponse(200, { items: [] }),
     });
-    renderWithProviders(<Dashboard />);
+    await renderPage(Dashboard, { path: '/', url: '/' });
 
     expect(await screen.findByText(/^No environments yet/)).toBeTruthy();
     expect(screen.getByText('No products yet.')).toBeTruthy();
@@ -129,7 +158,7 @@ describe('Dashboard', () => {
       '/api/v1/products': () => productsAnswer,
       '/api/v1/applications': () => jsonResponse(200, { items: applications }),
     });
-    renderWithProviders(<Dashboard />);
+    await renderPage(Dashboard, { path: '/', url: '/' });
 
     expect(await screen.findByText('the store is unavailable')).toBeTruthy();
     expect(screen.getByText('Could not load the dashboard')).toBeTruthy();
@@ -140,5 +169,71 @@ describe('Dashboard', () => {
     expect(await screen.findAllByRole('region')).toHaveLength(4);
     const productCalls = fetchMock.mock.calls.filter(([input]) => String(input) === '/api/v1/products');
     expect(productCalls).toHaveLength(2);
+  });
+
+  it("shows each card's version, and why it is unknown", async () => {
+    stubDashboardApi();
+    await renderPage(Dashboard, { path: '/', url: '/' });
+    await screen.findAllByRole('region');
+
+    const cfDev = within(columnNamed('dev')).getByRole('article', { name: 'cf-101' });
+    expect(await within(cfDev).findByLabelText('version 1.4.0')).toBeTruthy();
+    const cfQa = within(columnNamed('qa')).getByRole('article', { name: 'cf-101' });
+    expect(await within(cfQa).findByLabelText('version 1.3.2')).toBeTruthy();
+    const webDev = within(columnNamed('dev')).getByRole('article', { name: 'web' });
+    expect(await within(webDev).findByLabelText('version unknown: Chart.yaml: no such file')).toBeTruthy();
+  });
+
+  it('sums up each column: versions read, unknown, products being promoted into it', async () => {
+    stubDashboardApi();
+    await renderPage(Dashboard, { path: '/', url: '/' });
+    await screen.findAllByRole('region');
+
+    await waitFor(() => {
+      expect(within(columnNamed('qa')).getByRole('group', { name: 'health summary of qa' }).textContent).toBe('1 versioned0 unknown1 promoting');
+    });
+    expect(within(columnNamed('dev')).getByRole('group', { name: 'health summary of dev' }).textContent).toBe('1 versioned1 unknown0 promoting');
+  });
+
+  it('filters the board by product', async () => {
+    stubDashboardApi();
+    await renderPage(Dashboard, { path: '/', url: '/' });
+    await screen.findAllByRole('region');
+
+    fireEvent.click(screen.getByRole('combobox', { name: 'Product' }));
+    fireEvent.click(await screen.findByRole('option', { name: 'web' }));
+
+    expect(cardNames(columnNamed('dev'))).toEqual(['web']);
+    expect(cardNames(columnNamed('qa'))).toEqual([]);
+    expect(cardNames(columnNamed('production'))).toEqual(['web']);
+  });
+
+  // The real keys (Enter on the button, arrows, Enter on an item) are pressed in Chromium by
+  // e2e/promote.test.ts; happy-dom does not turn Enter into a click.
+  it('promotes without a mouse drag: the Promote menu lists the targets and opens Commit Changes', async () => {
+    stubDashboardApi();
+    const { router } = await renderPage(Dashboard, { path: '/', url: '/' });
+    await screen.findAllByRole('region');
+
+    const menuButton = screen.getByRole('button', { name: 'Promote cf-101 from dev' });
+    fireEvent.click(menuButton);
+    const items = await screen.findAllByRole('menuitem');
+    expect(items.map((item) => item.textContent)).toEqual(['qa']);
+    fireEvent.click(items[0]!);
+
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/promote');
+    });
+    expect(router.state.location.search).toEqual({ product: 'cf-101', from: 'dev', to: 'qa' });
+  });
+
+  it('disables the Promote menu with the reason for a viewer', async () => {
+    stubDashboardApi();
+    await renderPage(Dashboard, { path: '/', url: '/', role: 'viewer' });
+    await screen.findAllByRole('region');
+
+    const button = screen.getByRole('button', { name: 'Promote cf-101 from dev' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(button.getAttribute('aria-description')).toBe('Your role "viewer" may not promote');
   });
 });

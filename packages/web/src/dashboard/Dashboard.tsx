@@ -1,17 +1,27 @@
-import { Alert, Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { Alert, Button, Center, Group, Loader, Select, Stack, Text, Title } from '@mantine/core';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useCallback, useMemo, useState } from 'react';
 import { ApiError, listApplications, listEnvironments, listProducts } from '../api.ts';
+import { useRefreshOnEvents } from '../live/useEvents.ts';
 import type { Application, Environment, Product } from '../resources.ts';
-import { buildBoard, summariseProducts, unplacedApplications } from './board.ts';
+import { deniedReason, useAbilities } from '../shell/abilities.tsx';
+import { applicationNames, buildBoard, filterBoard, summariseProducts, unplacedApplications, type BoardFilter } from './board.ts';
 import { EnvironmentBoard } from './EnvironmentBoard.tsx';
 import { ProductList } from './ProductList.tsx';
+import { promoteLocation, type PromotionRequest } from './promotion.ts';
+import { getProductVersions, listActiveReleases } from './queries.ts';
+import { promotingByEnvironment, type ProductVersions, type VersionIndex, type VersionsFailure } from './versions.ts';
 
 /** Query keys of the three lists the dashboard reads. */
 export const dashboardQueryKeys = {
   environments: ['environments'],
   products: ['products'],
   applications: ['applications'],
+  /** Every product's versions; `versions(name)` is one product's. */
+  allVersions: ['product-versions'],
+  versions: (product: string) => ['product-versions', product] as const,
+  activeReleases: ['dashboard', 'active-releases'],
 } as const;
 
 function errorMessage(error: unknown): string {
@@ -69,10 +79,59 @@ export function Dashboard() {
   }
 
   return (
-    <DashboardView
+    <LoadedDashboard
       environments={environments.data}
       products={products.data}
       applications={applications.data}
+    />
+  );
+}
+
+/** Adds what the board shows beside the lists: versions, running promotions, permission, navigation. */
+function LoadedDashboard(props: Omit<DashboardViewProps, 'versions' | 'promoting' | 'denied' | 'onPromote'>) {
+  const navigate = useNavigate();
+  const abilities = useAbilities();
+  const productNames = useMemo(
+    () => [...new Set(props.applications.map((application) => application.spec.product))].sort(),
+    [props.applications],
+  );
+  const combineVersions = useCallback(
+    (results: readonly { data?: ProductVersions | undefined; error: Error | null }[]): VersionIndex => {
+      const index = new Map<string, ProductVersions | VersionsFailure>();
+      productNames.forEach((name, at) => {
+        const result = results[at];
+        if (result?.data !== undefined) index.set(name, result.data);
+        else if (result?.error) index.set(name, { error: `the versions could not be read: ${errorMessage(result.error)}` });
+      });
+      return index;
+    },
+    [productNames],
+  );
+  const versions = useQueries({
+    queries: productNames.map((name) => ({
+      queryKey: dashboardQueryKeys.versions(name),
+      queryFn: ({ signal }: { signal: AbortSignal }) => getProductVersions(name, signal),
+      staleTime: 0,
+    })),
+    combine: combineVersions,
+  });
+  const active = useQuery({
+    queryKey: dashboardQueryKeys.activeReleases,
+    queryFn: ({ signal }) => listActiveReleases(signal),
+    staleTime: 0,
+  });
+  useRefreshOnEvents({ types: ['version'] }, dashboardQueryKeys.allVersions);
+  useRefreshOnEvents({ types: ['release', 'step'] }, dashboardQueryKeys.activeReleases);
+
+  const promoting = useMemo(() => promotingByEnvironment(active.data ?? []), [active.data]);
+
+  return (
+    <DashboardView
+      {...props}
+      versions={versions}
+      promoting={promoting}
+      denied={deniedReason(abilities, abilities.operate, 'promote')}
+      onPromote={(request) => void navigate(promoteLocation(request))}
     />
   );
 }
@@ -81,11 +140,24 @@ export interface DashboardViewProps {
   environments: readonly Environment[];
   products: readonly Product[];
   applications: readonly Application[];
+  versions?: VersionIndex;
+  /** Product names with a release promoting into each environment now. */
+  promoting?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Why the user may not promote; undefined when they may. */
+  denied?: string | undefined;
+  /** A drop or a Promote menu choice asked for this promotion. */
+  onPromote?: (request: PromotionRequest) => void;
 }
 
-/** The loaded dashboard: environment columns, then the product list. */
-export function DashboardView({ environments, products, applications }: DashboardViewProps) {
-  const columns = useMemo(() => buildBoard(environments, applications), [environments, applications]);
+const noFilter: BoardFilter = { product: null, application: null };
+
+/** The loaded dashboard: filters, environment columns, then the product list. */
+export function DashboardView({ environments, products, applications, versions, promoting, denied, onPromote }: DashboardViewProps) {
+  const [filter, setFilter] = useState<BoardFilter>(noFilter);
+  const allColumns = useMemo(() => buildBoard(environments, applications), [environments, applications]);
+  const columns = useMemo(() => filterBoard(allColumns, filter), [allColumns, filter]);
+  const productChoices = useMemo(() => [...new Set(allColumns.flatMap((column) => column.products.map((card) => card.product)))].sort(), [allColumns]);
+  const applicationChoices = useMemo(() => applicationNames(filterBoard(allColumns, { ...filter, application: null })), [allColumns, filter]);
   const unplaced = useMemo(
     () => unplacedApplications(environments, applications),
     [environments, applications],
@@ -95,8 +167,40 @@ export function DashboardView({ environments, products, applications }: Dashboar
   return (
     <Stack gap="xl">
       <Stack gap="sm">
-        <Title order={2}>Environments</Title>
-        <EnvironmentBoard columns={columns} />
+        <Group justify="space-between" align="flex-end">
+          <Title order={2}>Environments</Title>
+          <Group gap="sm">
+            <Select
+              label="Product"
+              placeholder="All products"
+              size="xs"
+              w={180}
+              clearable
+              searchable
+              data={productChoices}
+              value={filter.product}
+              onChange={(product) => setFilter({ product, application: null })}
+            />
+            <Select
+              label="Application"
+              placeholder="All applications"
+              size="xs"
+              w={200}
+              clearable
+              searchable
+              data={applicationChoices}
+              value={filter.application}
+              onChange={(application) => setFilter({ ...filter, application })}
+            />
+          </Group>
+        </Group>
+        <EnvironmentBoard
+          columns={columns}
+          {...(versions !== undefined ? { versions } : {})}
+          {...(promoting !== undefined ? { promoting } : {})}
+          denied={denied}
+          {...(onPromote !== undefined ? { onPromote } : {})}
+        />
         {unplaced.length > 0 ? (
           <Alert color="yellow" title="Applications in undeclared environments">
             {unplaced.map((application) => `${application.metadata.name} (${application.spec.environment})`).join(', ')}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anApplication, anEnvironment, aProduct } from '../test/builders.ts';
-import { buildBoard, sortEnvironments, summariseProducts, unplacedApplications } from './board.ts';
+import { applicationNames, buildBoard, filterBoard, sortEnvironments, summariseProducts, unplacedApplications } from './board.ts';
 
 const dev = anEnvironment('dev', 1);
 const qa = anEnvironment('qa', 2);
@@ -77,5 +77,39 @@ describe('summariseProducts', () => {
       { name: 'idle', applicationCount: 0 },
       { name: 'web', applicationCount: 1 },
     ]);
+  });
+});
+
+describe('filterBoard', () => {
+  const columns = buildBoard(
+    [dev, qa],
+    [
+      anApplication('cf-101-dev', 'cf-101', 'dev'),
+      anApplication('cf-101-dev-eu', 'cf-101', 'dev'),
+      anApplication('cf-101-qa', 'cf-101', 'qa'),
+      anApplication('web-dev', 'web', 'dev'),
+    ],
+  );
+
+  it('keeps everything without a filter', () => {
+    expect(filterBoard(columns, { product: null, application: null })).toEqual(columns);
+  });
+
+  it('keeps only the chosen product, and every column', () => {
+    expect(filterBoard(columns, { product: 'web', application: null })).toEqual([
+      { environment: dev, products: [{ product: 'web', applications: ['web-dev'] }] },
+      { environment: qa, products: [] },
+    ]);
+  });
+
+  it('keeps only the card holding the chosen application, listing it alone', () => {
+    expect(filterBoard(columns, { product: null, application: 'cf-101-dev-eu' })).toEqual([
+      { environment: dev, products: [{ product: 'cf-101', applications: ['cf-101-dev-eu'] }] },
+      { environment: qa, products: [] },
+    ]);
+  });
+
+  it('lists the application names for the application filter', () => {
+    expect(applicationNames(columns)).toEqual(['cf-101-dev', 'cf-101-dev-eu', 'cf-101-qa', 'web-dev']);
   });
 });

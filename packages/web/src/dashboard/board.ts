@@ -95,3 +95,29 @@ export function summariseProducts(
     }))
     .sort((a, b) => compareNames(a.name, b.name));
 }
+
+/** What the board shows: one product, one application, or everything (null). */
+export interface BoardFilter {
+  product: string | null;
+  application: string | null;
+}
+
+/**
+ * The columns narrowed to the filter: cards of the chosen product, and cards holding the chosen
+ * application (listing only it). Every column stays, so the board keeps its shape.
+ */
+export function filterBoard(columns: readonly EnvironmentColumn[], filter: BoardFilter): EnvironmentColumn[] {
+  return columns.map((column) => ({
+    environment: column.environment,
+    products: column.products.flatMap((card) => {
+      if (filter.product !== null && card.product !== filter.product) return [];
+      if (filter.application === null) return [card];
+      return card.applications.includes(filter.application) ? [{ ...card, applications: [filter.application] }] : [];
+    }),
+  }));
+}
+
+/** Every application name on the board, sorted, for the application filter. */
+export function applicationNames(columns: readonly EnvironmentColumn[]): string[] {
+  return [...new Set(columns.flatMap((column) => column.products.flatMap((card) => card.applications)))].sort(compareNames);
+}

@@ -28,6 +28,7 @@ if (typeof window.ResizeObserver !== 'function') {
 afterEach(() => {
   cleanup();
   localStorage.clear();
+  sessionStorage.clear();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
 });

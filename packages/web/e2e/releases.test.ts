@@ -1,0 +1,166 @@
+// End to end: a flow run of the demo workspace watched live in the release view, in Chromium.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+
+const CHROMIUM = process.env.STAGECOACH_CHROMIUM ?? '/usr/bin/chromium';
+const WEB = join(import.meta.dirname, '..');
+const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+const DOC_IMAGES = join(WEB, '..', '..', 'docs', 'images');
+const ADMIN = 'sct_e2e-releases-admin-token-00000';
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+if (skip) console.log(`# browser tests skipped: ${skip}`);
+
+/** Each environment node's status, as the page showed it after every change of the graph. */
+type Snapshot = Record<string, string>;
+
+/**
+ * Records every change of the nodes' statuses into `window.statusSnapshots`. Passed as text: the
+ * test runner's transform would add helpers to a function that the page does not have.
+ */
+const recordStatuses = `(() => {
+  const seen = [];
+  window.statusSnapshots = seen;
+  const take = () => {
+    const snapshot = {};
+    for (const node of document.querySelectorAll('[role="group"][data-environment]')) snapshot[node.dataset.environment] = node.dataset.status;
+    const last = seen[seen.length - 1];
+    if (Object.keys(snapshot).length > 0 && JSON.stringify(last) !== JSON.stringify(snapshot)) seen.push(snapshot);
+  };
+  take();
+  new MutationObserver(take).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+})()`;
+
+/** Resolves once every running CSS transition of the page (the drawer sliding in) has ended. */
+const settled = `Promise.all(document.getAnimations().map((animation) => animation.finished))`;
+
+describe('release view in Chromium', { skip }, () => {
+  let dir: string;
+  let server: RunningServer;
+  let browser: Browser;
+
+  async function api(method: string, path: string, json?: unknown): Promise<any> {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+      ...(json ? { body: JSON.stringify(json) } : {}),
+    });
+    const body = await response.json();
+    assert.ok(response.ok, `${method} ${path}: ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stagecoach-e2e-releases-'));
+    const dist = join(dir, 'dist');
+    const dataDir = join(dir, 'data');
+    await promisify(execFile)(process.execPath, [join(WEB, '..', '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: WEB });
+    const demo = await seedDemo({ dataDir });
+    server = await startServer({
+      port: 0,
+      dataDir,
+      adminToken: ADMIN,
+      webDist: dist,
+      allowLocalRepositories: true,
+      orchestrator: { checkMilliseconds: 50, tickMilliseconds: 50 },
+      triggers: { pollInterval: '0' },
+    });
+    const applied = await applyDemo(server.store, demo.resources);
+    assert.ok(applied.ok);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await mkdir(DOC_IMAGES, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('env-dependencies for cf-101: the graph fans out and in, production waits for its pull request, and the release succeeds live', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/releases`);
+    await page.getByLabel('API token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Releases' }).waitFor();
+
+    const release = await api('POST', '/api/v1/promotion-flows/env-dependencies/trigger', { product: 'cf-101' });
+    await page.goto(`${server.url}/releases/${release.id}`);
+    await page.getByRole('heading', { name: release.title }).waitFor();
+    const node = (environment: string) => page.locator(`[role="group"][data-environment="${environment}"]`);
+    await node('production').waitFor();
+    await page.evaluate(recordStatuses);
+    // Marks this document: a reload would lose it.
+    await page.evaluate('window.sameDocument = true');
+
+    for (const edge of ['dev->qa', 'dev->staging', 'qa->production', 'staging->production']) {
+      assert.equal(await page.locator(`.react-flow__edge[data-id="${edge}"]`).count(), 1, `edge ${edge}`);
+    }
+    const box = async (environment: string) => (await node(environment).boundingBox())!;
+    const [dev, qa, staging, production] = [await box('dev'), await box('qa'), await box('staging'), await box('production')];
+    assert.ok(dev.x < qa.x && Math.abs(qa.x - staging.x) < 1 && qa.x < production.x, 'left to right');
+    assert.ok(Math.abs(qa.y - staging.y) >= qa.height, 'qa and staging stacked');
+
+    // Production waits for its pull request; merge it as it appears.
+    let pullRequest: any;
+    for (let i = 0; i < 300 && pullRequest === undefined; i++) {
+      pullRequest = (await api('GET', '/api/v1/pull-requests?state=open')).items[0];
+      if (pullRequest === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(pullRequest, 'production opened a pull request');
+    await node('production').and(page.locator('[data-status="Suspended"]')).waitFor();
+    await node('production').locator('[data-task="action"][data-status="Suspended"]').waitFor();
+    await api('POST', `/api/v1/pull-requests/${pullRequest.id}/merge`);
+
+    await page.getByRole('heading', { name: release.title }).locator('xpath=..').getByText('Succeeded', { exact: true }).waitFor({ timeout: 20_000 });
+    await node('production').and(page.locator('[data-status="Succeeded"]')).waitFor();
+    assert.equal(await page.evaluate('window.sameDocument'), true, 'no reload');
+    assert.equal(await page.locator('[data-counter="succeeded"]').textContent(), '4');
+
+    const snapshots = (await page.evaluate('window.statusSnapshots')) as Snapshot[];
+    for (const snapshot of snapshots) {
+      if (snapshot.production !== 'Pending') {
+        assert.equal(snapshot.qa, 'Succeeded', `production started before qa ended: ${JSON.stringify(snapshot)}`);
+        assert.equal(snapshot.staging, 'Succeeded', `production started before staging ended: ${JSON.stringify(snapshot)}`);
+      }
+    }
+    assert.ok(snapshots.some((s) => s.production === 'Pending'), `production was seen waiting: ${JSON.stringify(snapshots)}`);
+    const sawParallel = snapshots.some((s) => s.production === 'Pending' && (s.qa === 'Running' || s.staging === 'Running'));
+    console.log(`# snapshots: ${snapshots.length}; qa/staging seen running while production waited: ${sawParallel}`);
+
+    // Hooks are hidden until asked for.
+    assert.equal(await node('production').getByText('change-request').count(), 0);
+    await page.getByLabel('Show hooks').check();
+    await node('production').getByText('change-request').first().waitFor();
+    await page.evaluate(settled);
+    assert.equal(await node('production').locator('[data-task="hook/onStart"][data-status="Succeeded"]').count(), 1);
+
+    await page.screenshot({ path: join(DOC_IMAGES, 'release-graph.png') });
+
+    // The logs of a workflow run open in a drawer.
+    await node('qa').getByRole('button', { name: /Logs of pre-action/ }).click();
+    await page.getByLabel('Workflow run logs').getByText(/smoke testing cf-101-qa in qa/).waitFor();
+    await page.evaluate(settled);
+    await page.screenshot({ path: join(ARTIFACTS, 'release-view.png') });
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Workflow run logs').waitFor({ state: 'hidden' });
+
+    // The list shows it with a cell per environment, and links back to it.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Releases' }).click();
+    const row = page.locator(`tr[data-release="${release.id}"]`);
+    await row.waitFor();
+    assert.equal(await row.locator('td[data-environment="production"] [data-status]').getAttribute('data-status'), 'Succeeded');
+    await page.close();
+  });
+});

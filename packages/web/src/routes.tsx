@@ -1,0 +1,61 @@
+import { createRootRoute, createRoute, createRouter, type RouterHistory } from '@tanstack/react-router';
+import { Dashboard } from './dashboard/Dashboard.tsx';
+import { FlowBuilderPage } from './flows/FlowBuilderPage.tsx';
+import { FlowsPage } from './flows/FlowsPage.tsx';
+import { CommitChangesPage } from './promote/CommitChangesPage.tsx';
+import { ReleasePage } from './releases/ReleasePage.tsx';
+import { ReleasesPage } from './releases/ReleasesPage.tsx';
+import { AppLayout } from './shell/AppLayout.tsx';
+import { NotFound } from './shell/NotFound.tsx';
+
+/**
+ * Keeps the named search parameters that hold a non-empty string, dropping the rest, so every
+ * page reads `string | undefined` whatever the address bar held.
+ */
+export function stringParams<K extends string>(names: readonly K[]) {
+  return (search: Record<string, unknown>): Partial<Record<K, string>> => {
+    const kept: Partial<Record<K, string>> = {};
+    for (const name of names) {
+      const value = search[name];
+      if (typeof value === 'string' && value !== '') kept[name] = value;
+      else if (typeof value === 'number') kept[name] = String(value);
+    }
+    return kept;
+  };
+}
+
+const rootRoute = createRootRoute({ component: AppLayout, notFoundComponent: NotFound });
+
+const routeTree = rootRoute.addChildren([
+  createRoute({ getParentRoute: () => rootRoute, path: '/', component: Dashboard }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/promote',
+    component: CommitChangesPage,
+    validateSearch: stringParams(['product', 'from', 'to', 'application']),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/releases',
+    component: ReleasesPage,
+    validateSearch: stringParams(['product', 'status', 'flow', 'since', 'until']),
+  }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/releases/$id', component: ReleasePage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/flows', component: FlowsPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/flows/$name', component: FlowBuilderPage }),
+]);
+
+/**
+ * The app's router: `/` dashboard, `/promote`, `/releases`, `/releases/$id`, `/flows`,
+ * `/flows/$name` (`new` for a new flow), inside the navigation frame. `history` defaults to the
+ * browser's; tests pass a memory history.
+ */
+export function createAppRouter(history?: RouterHistory) {
+  return createRouter({ routeTree, ...(history ? { history } : {}), defaultPreload: false });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

@@ -1,0 +1,29 @@
+/** One entry of the navigation bar. */
+export interface NavItem {
+  label: string;
+  /** The heading it is listed under. */
+  section: 'Promote' | 'Configure';
+  /** Where it leads; absent for pages that do not exist yet (shown disabled, marked "soon"). */
+  to?: string;
+  /** Paths that count as this entry being open, besides `to` itself. */
+  prefix?: string;
+}
+
+/** The navigation bar, top to bottom. */
+export const navItems: readonly NavItem[] = [
+  { section: 'Promote', label: 'Environments', to: '/' },
+  { section: 'Promote', label: 'Releases', to: '/releases', prefix: '/releases' },
+  { section: 'Promote', label: 'Promotion Flows', to: '/flows', prefix: '/flows' },
+  { section: 'Configure', label: 'Policies' },
+  { section: 'Configure', label: 'Products' },
+  { section: 'Configure', label: 'Workflows' },
+  { section: 'Configure', label: 'Environments' },
+  { section: 'Configure', label: 'Applications' },
+];
+
+/** Whether `item` is the open page at `pathname`. The dashboard matches only `/` itself. */
+export function isActive(item: NavItem, pathname: string): boolean {
+  if (item.to === undefined) return false;
+  if (pathname === item.to) return true;
+  return item.prefix !== undefined && (pathname === item.prefix || pathname.startsWith(`${item.prefix}/`));
+}
