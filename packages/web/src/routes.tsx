@@ -7,6 +7,14 @@ import { ReleasePage } from './releases/ReleasePage.tsx';
 import { ReleasesPage } from './releases/ReleasesPage.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
 import { NotFound } from './shell/NotFound.tsx';
+import { PoliciesPage } from './policies/PoliciesPage.tsx';
+import { ProductsPage } from './products/ProductsPage.tsx';
+import { ProductPage } from './products/ProductPage.tsx';
+import { WorkflowsPage } from './workflows/WorkflowsPage.tsx';
+import { WorkflowTemplatePage } from './workflows/WorkflowTemplatePage.tsx';
+import { WorkflowRunPage } from './workflows/WorkflowRunPage.tsx';
+import { EnvironmentsPage } from './catalog/EnvironmentsPage.tsx';
+import { ApplicationsPage } from './catalog/ApplicationsPage.tsx';
 
 /**
  * Keeps the named search parameters that hold a non-empty string, dropping the rest, so every
@@ -43,6 +51,14 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/releases/$id', component: ReleasePage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/flows', component: FlowsPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/flows/$name', component: FlowBuilderPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/policies', component: PoliciesPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/products', component: ProductsPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/products/$name', component: ProductPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/workflows', component: WorkflowsPage, validateSearch: stringParams(['template', 'status', 'product', 'environment', 'release']) }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/workflows/$name', component: WorkflowTemplatePage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/workflow-runs/$id', component: WorkflowRunPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/environments', component: EnvironmentsPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/applications', component: ApplicationsPage }),
 ]);
 
 /**

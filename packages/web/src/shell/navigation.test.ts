@@ -16,13 +16,7 @@ describe('isActive', () => {
   });
 
   it('never marks an entry without a page', () => {
-    expect(navItems.filter((entry) => entry.to === undefined).map((entry) => entry.label)).toEqual([
-      'Policies',
-      'Products',
-      'Workflows',
-      'Environments',
-      'Applications',
-    ]);
-    for (const entry of navItems.filter((e) => e.to === undefined)) expect(isActive(entry, '/')).toBe(false);
+    expect(navItems.filter((entry) => entry.to === undefined)).toEqual([]);
+    expect(isActive({ section: 'Configure', label: 'Later' }, '/')).toBe(false);
   });
 });

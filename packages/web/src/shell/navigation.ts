@@ -14,11 +14,11 @@ export const navItems: readonly NavItem[] = [
   { section: 'Promote', label: 'Environments', to: '/' },
   { section: 'Promote', label: 'Releases', to: '/releases', prefix: '/releases' },
   { section: 'Promote', label: 'Promotion Flows', to: '/flows', prefix: '/flows' },
-  { section: 'Configure', label: 'Policies' },
-  { section: 'Configure', label: 'Products' },
-  { section: 'Configure', label: 'Workflows' },
-  { section: 'Configure', label: 'Environments' },
-  { section: 'Configure', label: 'Applications' },
+  { section: 'Configure', label: 'Policies', to: '/policies' },
+  { section: 'Configure', label: 'Products', to: '/products', prefix: '/products' },
+  { section: 'Configure', label: 'Workflows', to: '/workflows', prefix: '/workflows' },
+  { section: 'Configure', label: 'Environments', to: '/environments' },
+  { section: 'Configure', label: 'Applications', to: '/applications' },
 ];
 
 /** Whether `item` is the open page at `pathname`. The dashboard matches only `/` itself. */
