@@ -10,11 +10,11 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import { docImage } from './screenshots.ts';
 
 const CHROMIUM = process.env.STAGECOACH_CHROMIUM ?? '/usr/bin/chromium';
 const WEB = join(import.meta.dirname, '..');
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-const DOC_IMAGES = join(WEB, '..', '..', 'docs', 'images');
 const ADMIN = 'sct_e2e-flows-admin-token-00000000';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 if (skip) console.log(`# browser tests skipped: ${skip}`);
@@ -54,7 +54,6 @@ describe('Flow Builder in Chromium on the demo workspace', { skip }, () => {
     });
     assert.ok((await applyDemo(server.store, demo.resources)).ok);
     await mkdir(ARTIFACTS, { recursive: true });
-    await mkdir(DOC_IMAGES, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -133,7 +132,7 @@ describe('Flow Builder in Chromium on the demo workspace', { skip }, () => {
     await pick(page, 'Pull request');
     assert.equal(await page.locator('[data-problem="true"]').count(), 0);
     await page.screenshot({ path: join(ARTIFACTS, 'flow-builder-dependencies.png') });
-    await page.screenshot({ path: join(DOC_IMAGES, 'flow-builder.png') });
+    await page.screenshot({ path: docImage('flow-builder.png') });
 
     await page.getByRole('button', { name: 'Save flow' }).click();
     await page.getByText('Flow saved').first().waitFor();

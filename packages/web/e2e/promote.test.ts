@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import { docImage } from './screenshots.ts';
 
 /** The text of the focused element; runs in the page (the tests themselves compile without the DOM library). */
 const focusedText = (): string => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '';
@@ -16,7 +17,6 @@ const focusedText = (): string => (globalThis as unknown as { document: { active
 const CHROMIUM = process.env.STAGECOACH_CHROMIUM ?? '/usr/bin/chromium';
 const WEB = join(import.meta.dirname, '..');
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-const DOC_IMAGES = join(WEB, '..', '..', 'docs', 'images');
 const ADMIN = 'sct_e2e-promote-admin-token-00000000';
 const VIEWPORT = { width: 1280, height: 800 };
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
@@ -72,7 +72,6 @@ describe('promotion from the dashboard in Chromium', { skip }, () => {
     const applied = await applyDemo(server.store, demo.resources);
     assert.ok(applied.ok);
     await mkdir(ARTIFACTS, { recursive: true });
-    await mkdir(DOC_IMAGES, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -93,7 +92,7 @@ describe('promotion from the dashboard in Chromium', { skip }, () => {
     const target = card(page, 'qa', 'cf-101');
     await source.getByLabel('version 1.4.0').waitFor();
     await target.getByLabel('version 1.3.2').waitFor();
-    await page.screenshot({ path: join(DOC_IMAGES, 'dashboard.png') });
+    await page.screenshot({ path: docImage('dashboard.png') });
 
     // Hovering the product name lists its applications there, with commit, author and date.
     await source.getByRole('button', { name: 'cf-101 in dev: applications' }).hover();
@@ -125,7 +124,7 @@ describe('promotion from the dashboard in Chromium', { skip }, () => {
     await diff.getByText('tag: "1.3.2"').waitFor();
     const settings = page.getByRole('region', { name: 'Promotion settings' });
     await settings.getByText('from policy', { exact: false }).first().waitFor();
-    await page.screenshot({ path: join(DOC_IMAGES, 'commit-changes.png') });
+    await page.screenshot({ path: docImage('commit-changes.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'promote-commit-changes.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Promote', exact: true }).click();

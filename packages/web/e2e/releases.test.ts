@@ -9,11 +9,11 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import { docImage } from './screenshots.ts';
 
 const CHROMIUM = process.env.STAGECOACH_CHROMIUM ?? '/usr/bin/chromium';
 const WEB = join(import.meta.dirname, '..');
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-const DOC_IMAGES = join(WEB, '..', '..', 'docs', 'images');
 const ADMIN = 'sct_e2e-releases-admin-token-00000';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 if (skip) console.log(`# browser tests skipped: ${skip}`);
@@ -75,7 +75,6 @@ describe('release view in Chromium', { skip }, () => {
     const applied = await applyDemo(server.store, demo.resources);
     assert.ok(applied.ok);
     await mkdir(ARTIFACTS, { recursive: true });
-    await mkdir(DOC_IMAGES, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -146,7 +145,7 @@ describe('release view in Chromium', { skip }, () => {
     await page.evaluate(settled);
     assert.equal(await node('production').locator('[data-task="hook/onStart"][data-status="Succeeded"]').count(), 1);
 
-    await page.screenshot({ path: join(DOC_IMAGES, 'release-graph.png') });
+    await page.screenshot({ path: docImage('release-graph.png') });
 
     // The logs of a workflow run open in a drawer.
     await node('qa').getByRole('button', { name: /Logs of pre-action/ }).click();
