@@ -59,6 +59,8 @@ export class Orchestrator {
   #started = false;
   /** Wakes a sleeping worker early, per release (a change arrived). */
   readonly #wakers = new Map<string, () => void>();
+  /** Releases whose running tasks are checked at once, not at their next `checkMs` (something they wait for changed). */
+  readonly #urgent = new Set<string>();
 
   constructor(options: OrchestratorOptions) {
     this.owner = options.owner ?? `orchestrator-${newId(options.clock.now())}`;
@@ -87,12 +89,16 @@ export class Orchestrator {
    */
   nudge(release?: Pick<Release, 'id' | 'status'>): void {
     if (release) {
+      this.#urgent.add(release.id);
       this.#wakers.get(release.id)?.();
       const look = !this.#workers.has(release.id) || release.status === 'Queued' || release.status === 'Succeeded' || release.status === 'Failed' || release.status === 'Terminated';
       if (look && this.#started && !this.#stopping) this.#schedule(0);
       return;
     }
-    for (const wake of this.#wakers.values()) wake();
+    for (const [id, wake] of this.#wakers) {
+      this.#urgent.add(id);
+      wake();
+    }
     if (this.#started && !this.#stopping) this.#schedule(0);
   }
 
@@ -189,7 +195,8 @@ export class Orchestrator {
           continue;
         }
         // Pacing uses the monotonic clock: the injected clock only stamps what is recorded.
-        const due = (key: string) => performance.now() - (checkedAt.get(key) ?? -Infinity) >= this.#checkMs;
+        const urgent = this.#urgent.delete(id);
+        const due = (key: string) => urgent || performance.now() - (checkedAt.get(key) ?? -Infinity) >= this.#checkMs;
         const fresh = decision.work.filter((w) => !inFlight.has(w.task.key) && (w.op !== 'check' || due(w.task.key)));
         // The start of each attempt is stored before anything is performed.
         const starts: ReleaseEvent[] = fresh
