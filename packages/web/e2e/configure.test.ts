@@ -1,0 +1,145 @@
+// End to end: the configuration pages (policies, environments, applications) on the demo
+// workspace, in Debian's Chromium driven by playwright-core.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import { ARTIFACTS_DIR } from './screenshots.ts';
+
+const CHROMIUM = process.env.STAGECOACH_CHROMIUM ?? '/usr/bin/chromium';
+const WEB = join(import.meta.dirname, '..');
+const ADMIN = 'sct_e2e-configure-admin-token-0000';
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+if (skip) console.log(`# browser tests skipped: ${skip}`);
+
+async function status(server: RunningServer, path: string): Promise<number> {
+  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  return response.status;
+}
+
+async function api(server: RunningServer, path: string): Promise<any> {
+  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  assert.equal(response.status, 200, await response.clone().text());
+  return response.json();
+}
+
+/** Picks `option` in the open dropdown of a Mantine Select. */
+async function pick(page: Page, option: string) {
+  await page.getByRole('option', { name: option, exact: true }).filter({ visible: true }).first().click();
+}
+
+describe('configuration pages in Chromium on the demo workspace', { skip }, () => {
+  let dir: string;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stagecoach-e2e-configure-'));
+    const dist = join(dir, 'dist');
+    const dataDir = join(dir, 'data');
+    await promisify(execFile)(process.execPath, [join(WEB, '..', '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: WEB });
+    const demo = await seedDemo({ dataDir });
+    server = await startServer({
+      port: 0,
+      dataDir,
+      adminToken: ADMIN,
+      webDist: dist,
+      allowLocalRepositories: true,
+      orchestrator: { checkMilliseconds: 50, tickMilliseconds: 50 },
+      triggers: { pollInterval: '0' },
+    });
+    assert.ok((await applyDemo(server.store, demo.resources)).ok);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('API token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('evaluating cf-101 promoted to production gives a pull request from production-needs-pr', async () => {
+    await page.goto(`${server.url}/policies`);
+    await page.locator('[data-policy="production-needs-pr"]').waitFor();
+    await page.getByRole('button', { name: 'Evaluate policy' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: 'Product' }).click();
+    await pick(page, 'cf-101');
+    await dialog.getByRole('combobox', { name: 'Target environment' }).click();
+    await pick(page, 'production');
+    await dialog.getByRole('button', { name: 'Evaluate' }).click();
+    const action = dialog.getByRole('group', { name: 'Action', exact: true });
+    await action.waitFor();
+    const text = await action.innerText();
+    assert.match(text, /\(pr\)/);
+    assert.match(text, /production-needs-pr/);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'configure-policy-evaluation.png') });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  test('an environment and an application are created, then deleted again', async () => {
+    await page.goto(`${server.url}/environments`);
+    await page.locator('[data-environment="production"]').waitFor();
+    await page.getByRole('button', { name: 'Add environment' }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('perf');
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('[data-environment="perf"]').waitFor();
+    assert.equal((await api(server, '/api/v1/environments/perf')).spec.kind, 'non-production');
+
+    const [source] = (await api(server, '/api/v1/applications')).items.filter((a: any) => a.spec.product === 'cf-101');
+    await page.goto(`${server.url}/applications`);
+    await page.locator('[data-application]').first().waitFor();
+    await page.getByRole('button', { name: 'Add application' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('cf-101-perf');
+    await dialog.getByRole('combobox', { name: 'Product' }).click();
+    await pick(page, 'cf-101');
+    await dialog.getByRole('combobox', { name: 'Environment' }).click();
+    await pick(page, 'perf');
+    await dialog.getByLabel('Repository URL').fill(source.spec.source.repoURL);
+    await dialog.getByLabel('Path').fill('envs/perf');
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('[data-application="cf-101-perf"]').waitFor();
+    assert.equal((await api(server, '/api/v1/applications/cf-101-perf')).spec.environment, 'perf');
+
+    // While the application names it, the environment may not go.
+    await page.goto(`${server.url}/environments`);
+    await page.getByRole('button', { name: 'Delete perf' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.getByRole('list', { name: 'Used by' }).getByText('Application "cf-101-perf"').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'configure-environment-in-use.png') });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await page.goto(`${server.url}/applications`);
+    await page.getByRole('button', { name: 'Delete cf-101-perf' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.locator('[data-application="cf-101-perf"]').waitFor({ state: 'detached' });
+    assert.equal(await status(server, '/api/v1/applications/cf-101-perf'), 404);
+
+    await page.goto(`${server.url}/environments`);
+    await page.getByRole('button', { name: 'Delete perf' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.locator('[data-environment="perf"]').waitFor({ state: 'detached' });
+    assert.equal(await status(server, '/api/v1/environments/perf'), 404);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'configure-environments.png') });
+  });
+});
