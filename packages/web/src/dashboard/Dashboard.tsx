@@ -124,6 +124,7 @@ function LoadedDashboard(props: Omit<DashboardViewProps, 'versions' | 'promoting
   useRefreshOnEvents({ types: ['release', 'step'] }, dashboardQueryKeys.activeReleases);
 
   const promoting = useMemo(() => promotingByEnvironment(active.data ?? []), [active.data]);
+  const onPromote = useCallback((request: PromotionRequest) => void navigate(promoteLocation(request)), [navigate]);
 
   return (
     <DashboardView
@@ -131,7 +132,7 @@ function LoadedDashboard(props: Omit<DashboardViewProps, 'versions' | 'promoting
       versions={versions}
       promoting={promoting}
       denied={deniedReason(abilities, abilities.operate, 'promote')}
-      onPromote={(request) => void navigate(promoteLocation(request))}
+      onPromote={onPromote}
     />
   );
 }

@@ -12,9 +12,10 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { Badge, Group, Paper, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { useId, useMemo, useState } from 'react';
+import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { EnvironmentKind } from '../resources.ts';
 import type { EnvironmentColumn } from './board.ts';
+import { BoardStoresContext, createBoardStores, useBoardStores, useStoreSelector } from './boardStore.ts';
 import { ProductCardView } from './ProductCardView.tsx';
 import { canDrop, dragHint, dropPromotion, parseCardId, promotionTargets, type CardRef, type PromotionRequest } from './promotion.ts';
 import { summariseColumn, type ColumnSummary, type VersionIndex } from './versions.ts';
@@ -29,7 +30,15 @@ export function EnvironmentKindBadge({ kind }: { kind: EnvironmentKind }) {
   );
 }
 
-function SummaryRow({ environment, summary }: { environment: string; summary: ColumnSummary }) {
+function identity<T>(value: T): T {
+  return value;
+}
+
+// Reads the versions from the board's store, so a version answer re-renders the summary, not the column.
+function SummaryRow({ column, promoting }: { column: EnvironmentColumn; promoting: ReadonlyMap<string, ReadonlySet<string>> }) {
+  const versions = useStoreSelector(useBoardStores().versions, identity);
+  const environment = column.environment.metadata.name;
+  const summary: ColumnSummary = useMemo(() => summariseColumn(column, versions, promoting), [column, versions, promoting]);
   const items = [
     { key: 'versioned', count: summary.versioned, color: 'teal', label: 'versioned', tip: 'applications whose version was read from Git' },
     { key: 'unknown', count: summary.unknown, color: 'gray', label: 'unknown', tip: 'applications whose version could not be read' },
@@ -51,18 +60,21 @@ function SummaryRow({ environment, summary }: { environment: string; summary: Co
 interface ColumnProps {
   column: EnvironmentColumn;
   columns: readonly EnvironmentColumn[];
-  versions: VersionIndex;
   promoting: ReadonlyMap<string, ReadonlySet<string>>;
   denied: string | undefined;
-  dragged: CardRef | null;
   onPromote: (request: PromotionRequest) => void;
 }
 
-function EnvironmentColumnView({ column, columns, versions, promoting, denied, dragged, onPromote }: ColumnProps) {
+const EnvironmentColumnView = memo(function EnvironmentColumnView({ column, columns, promoting, denied, onPromote }: ColumnProps) {
   const headingId = useId();
   const { environment, products } = column;
   const name = environment.metadata.name;
   const production = environment.spec.kind === 'production';
+  // One array per card, kept while the board is unchanged, so the memoised cards can skip rendering.
+  const targets = useMemo(
+    () => products.map((card) => promotionTargets(columns, { product: card.product, environment: name })),
+    [products, columns, name],
+  );
   return (
     <Paper
       component="section"
@@ -80,30 +92,42 @@ function EnvironmentColumnView({ column, columns, versions, promoting, denied, d
         </Title>
         <EnvironmentKindBadge kind={environment.spec.kind} />
       </Group>
-      <SummaryRow environment={name} summary={summariseColumn(column, versions, promoting)} />
+      <SummaryRow column={column} promoting={promoting} />
       {products.length === 0 ? (
         <Text size="sm" c="dimmed">
           No applications in this environment.
         </Text>
       ) : (
         <Stack gap="sm">
-          {products.map((card) => {
-            const ref = { product: card.product, environment: name };
-            return (
-              <ProductCardView
-                key={card.product}
-                environment={name}
-                card={card}
-                versions={versions}
-                targets={promotionTargets(columns, ref)}
-                denied={denied}
-                dropAllowed={dragged !== null && canDrop(dragged, ref)}
-                onPromote={onPromote}
-              />
-            );
-          })}
+          {products.map((card, at) => (
+            <ProductCardView
+              key={card.product}
+              environment={name}
+              card={card}
+              targets={targets[at] ?? noTargets}
+              denied={denied}
+              onPromote={onPromote}
+            />
+          ))}
         </Stack>
       )}
+    </Paper>
+  );
+});
+
+const noTargets: readonly string[] = [];
+
+// The hint beside the pointer; the only part of the board that follows the pointer over cards.
+function DragHint() {
+  const stores = useBoardStores();
+  const dragged = useStoreSelector(stores.dragged, identity);
+  const over = useStoreSelector(stores.over, identity);
+  if (dragged === null) return null;
+  return (
+    <Paper shadow="lg" withBorder px="sm" py={6} role="status" style={{ cursor: 'grabbing', whiteSpace: 'nowrap', width: 'max-content' }}>
+      <Text size="sm" fw={600}>
+        {dragHint(dragged, over)}
+      </Text>
     </Paper>
   );
 }
@@ -119,14 +143,25 @@ export interface EnvironmentBoardProps {
 
 const noVersions: VersionIndex = new Map();
 const nothingPromoting: ReadonlyMap<string, ReadonlySet<string>> = new Map();
+const ignorePromotion = (): void => {};
 
 /**
  * The environment columns, left to right in dashboard order. A product card dragged onto the same
  * product's card in another column asks for that promotion (`onPromote`); other cards refuse it.
  */
-export function EnvironmentBoard({ columns, versions = noVersions, promoting = nothingPromoting, denied, onPromote = () => {} }: EnvironmentBoardProps) {
-  const [dragged, setDragged] = useState<CardRef | null>(null);
-  const [over, setOver] = useState<CardRef | null>(null);
+export function EnvironmentBoard({ columns, versions = noVersions, promoting = nothingPromoting, denied, onPromote = ignorePromotion }: EnvironmentBoardProps) {
+  // The drag and the versions live in stores rather than state: cards pick out what concerns them.
+  const [stores] = useState(() => {
+    const created = createBoardStores();
+    created.versions.set(versions);
+    return created;
+  });
+  useLayoutEffect(() => stores.versions.set(versions), [stores, versions]);
+  const latestOnPromote = useRef(onPromote);
+  useLayoutEffect(() => {
+    latestOnPromote.current = onPromote;
+  }, [onPromote]);
+  const stableOnPromote = useCallback((request: PromotionRequest) => latestOnPromote.current(request), []);
   // A few pixels of movement before a drag starts, so clicks on the card's buttons stay clicks.
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }));
 
@@ -148,46 +183,40 @@ export function EnvironmentBoard({ columns, versions = noVersions, promoting = n
   }
 
   function reset() {
-    setDragged(null);
-    setOver(null);
+    stores.dragged.set(null);
+    stores.over.set(null);
   }
 
   return (
-    <DndContext
-      sensors={sensors}
-      collisionDetection={collisionDetection}
-      onDragStart={(event: DragStartEvent) => setDragged(parseCardId(event.active.id))}
-      onDragOver={(event: DragOverEvent) => setOver(parseCardId(event.over?.id))}
-      onDragCancel={reset}
-      onDragEnd={(event: DragEndEvent) => {
-        const request = dropPromotion(parseCardId(event.active.id), parseCardId(event.over?.id));
-        reset();
-        if (request !== null) onPromote(request);
-      }}
-    >
-      <Group align="flex-start" wrap="nowrap" gap="md" pb="sm" style={{ overflowX: 'auto' }}>
-        {columns.map((column) => (
-          <EnvironmentColumnView
-            key={column.environment.metadata.name}
-            column={column}
-            columns={columns}
-            versions={versions}
-            promoting={promoting}
-            denied={denied}
-            dragged={dragged}
-            onPromote={onPromote}
-          />
-        ))}
-      </Group>
-      <DragOverlay dropAnimation={null}>
-        {dragged !== null ? (
-          <Paper shadow="lg" withBorder px="sm" py={6} role="status" style={{ cursor: 'grabbing', whiteSpace: 'nowrap', width: 'max-content' }}>
-            <Text size="sm" fw={600}>
-              {dragHint(dragged, over)}
-            </Text>
-          </Paper>
-        ) : null}
-      </DragOverlay>
-    </DndContext>
+    <BoardStoresContext.Provider value={stores}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={collisionDetection}
+        onDragStart={(event: DragStartEvent) => stores.dragged.set(parseCardId(event.active.id))}
+        onDragOver={(event: DragOverEvent) => stores.over.set(parseCardId(event.over?.id))}
+        onDragCancel={reset}
+        onDragEnd={(event: DragEndEvent) => {
+          const request = dropPromotion(parseCardId(event.active.id), parseCardId(event.over?.id));
+          reset();
+          if (request !== null) stableOnPromote(request);
+        }}
+      >
+        <Group align="flex-start" wrap="nowrap" gap="md" pb="sm" style={{ overflowX: 'auto' }}>
+          {columns.map((column) => (
+            <EnvironmentColumnView
+              key={column.environment.metadata.name}
+              column={column}
+              columns={columns}
+              promoting={promoting}
+              denied={denied}
+              onPromote={stableOnPromote}
+            />
+          ))}
+        </Group>
+        <DragOverlay dropAnimation={null}>
+          <DragHint />
+        </DragOverlay>
+      </DndContext>
+    </BoardStoresContext.Provider>
   );
 }

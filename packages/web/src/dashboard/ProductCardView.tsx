@@ -1,23 +1,31 @@
 import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { Badge, Card, Group, HoverCard, List, Stack, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { useCallback } from 'react';
+import { memo, useCallback, useMemo, useState, type FocusEvent, type MouseEvent } from 'react';
 import type { ProductCard } from './board.ts';
+import { useBoardStores, useStoreSelector } from './boardStore.ts';
 import { PromoteMenu } from './PromoteMenu.tsx';
-import { cardId, type CardRef, type PromotionRequest } from './promotion.ts';
-import { cardVersion, type ApplicationVersion, type CardVersion, type VersionIndex } from './versions.ts';
+import { canDrop, cardId, type CardRef, type PromotionRequest } from './promotion.ts';
+import {
+  productCardVersion,
+  sameVersionEntry,
+  type ApplicationVersion,
+  type CardVersion,
+  type ProductVersions,
+  type VersionIndex,
+  type VersionsFailure,
+} from './versions.ts';
 
 interface Props {
   environment: string;
   card: ProductCard;
-  versions: VersionIndex;
+  /** Environments the card may be promoted to; the same array while the board is unchanged. */
   targets: readonly string[];
   denied: string | undefined;
-  /** A card is being dragged and may be dropped here. */
-  dropAllowed: boolean;
+  /** Stable across renders, so that cards need not re-render when the board does. */
   onPromote: (request: PromotionRequest) => void;
 }
 
-function VersionBadge({ version }: { version: CardVersion }) {
+function VersionBadge({ version, live }: { version: CardVersion; live: boolean }) {
   switch (version.state) {
     case 'loading':
       return (
@@ -31,14 +39,20 @@ function VersionBadge({ version }: { version: CardVersion }) {
           {version.label}
         </Badge>
       );
-    case 'unknown':
-      return (
-        <Tooltip label={version.reason} multiline w={260} withArrow>
-          <Badge variant="light" color="gray" size="sm" aria-label={`version unknown: ${version.reason}`} tt="none">
-            unknown
-          </Badge>
-        </Tooltip>
+    case 'unknown': {
+      const badge = (
+        <Badge variant="light" color="gray" size="sm" aria-label={`version unknown: ${version.reason}`} tt="none">
+          unknown
+        </Badge>
       );
+      return live ? (
+        <Tooltip label={version.reason} multiline w={260} withArrow>
+          {badge}
+        </Tooltip>
+      ) : (
+        badge
+      );
+    }
   }
 }
 
@@ -98,9 +112,14 @@ function ApplicationDetails({ names, versions }: { names: readonly string[]; ver
  * One product in one environment: name, version, applications. Drag it onto the same product
  * in another environment to promote, or use its Promote menu. Hovering the name shows each
  * application's version, commit, author and date.
+ *
+ * The card reads its product's versions and the drag from the board's stores, so a version
+ * answer re-renders only that product's cards and a drag only the cards it may be dropped on.
  */
-export function ProductCardView({ environment, card, versions, targets, denied, dropAllowed, onPromote }: Props) {
-  const ref: CardRef = { product: card.product, environment };
+export const ProductCardView = memo(function ProductCardView({ environment, card, targets, denied, onPromote }: Props) {
+  const stores = useBoardStores();
+  const product = card.product;
+  const ref = useMemo((): CardRef => ({ product, environment }), [product, environment]);
   const id = cardId(ref);
   const draggable = useDraggable({ id, data: ref, disabled: denied !== undefined });
   const droppable = useDroppable({ id, data: ref });
@@ -111,21 +130,34 @@ export function ProductCardView({ environment, card, versions, targets, denied, 
     },
     [draggable.setNodeRef, droppable.setNodeRef],
   );
-  const version = cardVersion(versions, card.product, environment);
+  const selectEntry = useCallback((index: VersionIndex) => index.get(product), [product]);
+  const entry = useStoreSelector(stores.versions, selectEntry, sameVersionEntry);
+  const selectDropAllowed = useCallback((dragged: CardRef | null) => dragged !== null && canDrop(dragged, ref), [ref]);
+  const dropAllowed = useStoreSelector(stores.dragged, selectDropAllowed);
   const over = droppable.isOver && dropAllowed;
-  const entry = versions.get(card.product);
-  const applicationVersions =
-    entry === undefined || 'error' in entry ? [] : (entry.environments.find((e) => e.environment === environment)?.applications ?? []);
+  // The hover card, tooltip and Promote menu mount once the card is first hovered or focused.
+  const [live, setLive] = useState<Live>(null);
+  const wake = useCallback((focused: EventTarget | null) => {
+    setLive((current) => current ?? { focus: focused instanceof HTMLElement ? (focused.dataset['placeholder'] as LiveFocus | undefined) ?? null : null });
+  }, []);
 
   return (
     <Card
       ref={setNodeRef}
       component="article"
-      aria-label={card.product}
+      aria-label={product}
       data-card={id}
       withBorder
       padding="sm"
       {...draggable.listeners}
+      onPointerEnter={() => wake(null)}
+      onFocus={(event: FocusEvent) => wake(event.target)}
+      onClick={(event: MouseEvent) => {
+        // A click on the placeholder (no hover or focus before, as with assistive tools) opens the menu at once.
+        if (event.target instanceof HTMLElement && event.target.closest('[data-placeholder="promote"]') !== null) {
+          setLive((current) => current ?? { focus: 'promote', open: true });
+        }
+      }}
       style={{
         cursor: denied === undefined ? 'grab' : undefined,
         opacity: draggable.isDragging ? 0.5 : 1,
@@ -134,24 +166,71 @@ export function ProductCardView({ environment, card, versions, targets, denied, 
         outlineOffset: 2,
       }}
     >
+      <CardContent
+        cardRef={ref}
+        applications={card.applications}
+        entry={entry}
+        targets={targets}
+        denied={denied}
+        onPromote={onPromote}
+        live={live !== null}
+        focus={live?.focus ?? null}
+        openMenu={live?.open === true}
+      />
+    </Card>
+  );
+});
+
+/** The placeholder that had the focus when the card came alive, to focus its replacement. */
+type LiveFocus = 'name' | 'promote';
+type Live = { focus: LiveFocus | null; open?: boolean } | null;
+
+interface ContentProps {
+  /** Hovered or focused once: the heavy parts are mounted. */
+  live: boolean;
+  focus: LiveFocus | null;
+  /** Open the Promote menu as it mounts. */
+  openMenu: boolean;
+  cardRef: CardRef;
+  applications: readonly string[];
+  entry: ProductVersions | VersionsFailure | undefined;
+  targets: readonly string[];
+  denied: string | undefined;
+  onPromote: (request: PromotionRequest) => void;
+}
+
+// Drag-and-drop re-renders every draggable when a drag starts or ends; the content is kept out of that.
+const CardContent = memo(function CardContent({ cardRef, applications, entry, targets, denied, onPromote, live, focus, openMenu }: ContentProps) {
+  const { product, environment } = cardRef;
+  const version = productCardVersion(entry, environment);
+  const applicationVersions =
+    entry === undefined || 'error' in entry ? [] : (entry.environments.find((e) => e.environment === environment)?.applications ?? []);
+  return (
+    <>
       <Group justify="space-between" wrap="nowrap" gap="xs">
-        <HoverCard width={440} shadow="md" openDelay={200} position="bottom-start" withinPortal>
-          <HoverCard.Target>
-            <UnstyledButton fw={600} aria-label={`${card.product} in ${environment}: applications`}>
-              {card.product}
-            </UnstyledButton>
-          </HoverCard.Target>
-          <HoverCard.Dropdown>
-            <Text size="sm" fw={600} mb={4}>
-              {card.product} in {environment}
-            </Text>
-            <ApplicationDetails names={card.applications} versions={applicationVersions} />
-          </HoverCard.Dropdown>
-        </HoverCard>
-        <VersionBadge version={version} />
+        {live ? (
+          <HoverCard width={440} shadow="md" openDelay={200} position="bottom-start" withinPortal>
+            <HoverCard.Target>
+              <UnstyledButton fw={600} aria-label={`${product} in ${environment}: applications`} autoFocus={focus === 'name'}>
+                {product}
+              </UnstyledButton>
+            </HoverCard.Target>
+            <HoverCard.Dropdown>
+              <Text size="sm" fw={600} mb={4}>
+                {product} in {environment}
+              </Text>
+              <ApplicationDetails names={applications} versions={applicationVersions} />
+            </HoverCard.Dropdown>
+          </HoverCard>
+        ) : (
+          <UnstyledButton fw={600} aria-label={`${product} in ${environment}: applications`} data-placeholder="name">
+            {product}
+          </UnstyledButton>
+        )}
+        <VersionBadge version={version} live={live} />
       </Group>
       <List size="sm" listStyleType="none" spacing={2} mt={4}>
-        {card.applications.map((name) => (
+        {applications.map((name) => (
           <List.Item key={name}>
             <Text span size="sm" ff="monospace" c="dimmed">
               {name}
@@ -160,8 +239,8 @@ export function ProductCardView({ environment, card, versions, targets, denied, 
         ))}
       </List>
       <Group justify="flex-end" mt="xs">
-        <PromoteMenu card={ref} targets={targets} denied={denied} onPromote={onPromote} />
+        <PromoteMenu card={cardRef} targets={targets} denied={denied} onPromote={onPromote} placeholder={!live} autoFocus={focus === 'promote'} defaultOpened={openMenu} />
       </Group>
-    </Card>
+    </>
   );
-}
+});

@@ -54,14 +54,27 @@ export function applicationVersions(index: VersionIndex, product: string, enviro
  * reason is given); loading until the product's versions arrive.
  */
 export function cardVersion(index: VersionIndex, product: string, environment: string): CardVersion {
-  const versions = index.get(product);
+  return productCardVersion(index.get(product), environment);
+}
+
+/** The version a card shows (see `cardVersion`) from its product's entry in the version index. */
+export function productCardVersion(versions: ProductVersions | VersionsFailure | undefined, environment: string): CardVersion {
   if (versions === undefined) return { state: 'loading' };
   if ('error' in versions) return { state: 'unknown', reason: versions.error };
-  const applications = applicationVersions(index, product, environment);
+  const applications = versions.environments.find((entry) => entry.environment === environment)?.applications ?? [];
   const known = [...new Set(applications.flatMap((application) => (application.version === undefined ? [] : [application.version])))];
   if (known.length > 0) return { state: 'known', label: known.join(', ') };
   const reason = applications.find((application) => application.reason !== undefined)?.reason;
   return { state: 'unknown', reason: reason ?? 'no application of this product reported a version' };
+}
+
+/** Whether two entries of the version index show the same: the same answer, or the same failure. */
+export function sameVersionEntry(
+  a: ProductVersions | VersionsFailure | undefined,
+  b: ProductVersions | VersionsFailure | undefined,
+): boolean {
+  if (a === b) return true;
+  return a !== undefined && b !== undefined && 'error' in a && 'error' in b && a.error === b.error;
 }
 
 /** Counts shown under a column heading. */
