@@ -1,21 +1,16 @@
 // End to end: the configuration pages (policies, environments, applications) on the demo
 // workspace, in Debian's Chromium driven by playwright-core.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import type { Browser, Page } from 'playwright-core';
+import type { RunningServer } from '@stagecoach/server';
 import { ARTIFACTS_DIR } from './screenshots.ts';
+import { BROWSER_SKIP, startDemoInBrowser } from './harness.ts';
 
-const CHROMIUM = process.env.STAGECOACH_CHROMIUM ?? '/usr/bin/chromium';
-const WEB = join(import.meta.dirname, '..');
 const ADMIN = 'sct_e2e-configure-admin-token-0000';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+const skip = BROWSER_SKIP;
 if (skip) console.log(`# browser tests skipped: ${skip}`);
 
 async function status(server: RunningServer, path: string): Promise<number> {
@@ -41,25 +36,7 @@ describe('configuration pages in Chromium on the demo workspace', { skip }, () =
   let page: Page;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'stagecoach-e2e-configure-'));
-    const dist = join(dir, 'dist');
-    const dataDir = join(dir, 'data');
-    await promisify(execFile)(process.execPath, [join(WEB, '..', '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: WEB });
-    const demo = await seedDemo({ dataDir });
-    server = await startServer({
-      port: 0,
-      dataDir,
-      adminToken: ADMIN,
-      webDist: dist,
-      allowLocalRepositories: true,
-      orchestrator: { checkMilliseconds: 50, tickMilliseconds: 50 },
-      triggers: { pollInterval: '0' },
-    });
-    assert.ok((await applyDemo(server.store, demo.resources)).ok);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ dir, server, browser } = await startDemoInBrowser('configure', ADMIN));
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/`);
     await page.getByLabel('API token').fill(ADMIN);

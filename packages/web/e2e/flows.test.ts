@@ -1,22 +1,17 @@
 // End to end: building, saving and triggering promotion flows in the Flow Builder, on the demo
 // workspace, in Debian's Chromium driven by playwright-core.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import type { Browser, Page } from 'playwright-core';
+import type { RunningServer } from '@stagecoach/server';
 import { docImage } from './screenshots.ts';
+import { BROWSER_SKIP, startDemoInBrowser } from './harness.ts';
 
-const CHROMIUM = process.env.STAGECOACH_CHROMIUM ?? '/usr/bin/chromium';
-const WEB = join(import.meta.dirname, '..');
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const ADMIN = 'sct_e2e-flows-admin-token-00000000';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+const skip = BROWSER_SKIP;
 if (skip) console.log(`# browser tests skipped: ${skip}`);
 
 async function api(server: RunningServer, path: string): Promise<any> {
@@ -38,26 +33,7 @@ describe('Flow Builder in Chromium on the demo workspace', { skip }, () => {
   let page: Page;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'stagecoach-e2e-flows-'));
-    const dist = join(dir, 'dist');
-    const dataDir = join(dir, 'data');
-    await promisify(execFile)(process.execPath, [join(WEB, '..', '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: WEB });
-    const demo = await seedDemo({ dataDir });
-    server = await startServer({
-      port: 0,
-      dataDir,
-      adminToken: ADMIN,
-      webDist: dist,
-      allowLocalRepositories: true,
-      orchestrator: { checkMilliseconds: 50, tickMilliseconds: 50 },
-      triggers: { pollInterval: '0' },
-    });
-    assert.ok((await applyDemo(server.store, demo.resources)).ok);
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ dir, server, browser } = await startDemoInBrowser('flows', ADMIN));
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/`);
     await page.getByLabel('API token').fill(ADMIN);

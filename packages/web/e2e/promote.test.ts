@@ -1,25 +1,20 @@
 // End to end: scenario 1 (drag-and-drop promotion) on the demo workspace, in Chromium.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { RunningServer } from '@stagecoach/server';
 import { docImage } from './screenshots.ts';
+import { BROWSER_SKIP, startDemoInBrowser } from './harness.ts';
 
 /** The text of the focused element; runs in the page (the tests themselves compile without the DOM library). */
 const focusedText = (): string => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '';
 
-const CHROMIUM = process.env.STAGECOACH_CHROMIUM ?? '/usr/bin/chromium';
-const WEB = join(import.meta.dirname, '..');
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const ADMIN = 'sct_e2e-promote-admin-token-00000000';
 const VIEWPORT = { width: 1280, height: 800 };
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+const skip = BROWSER_SKIP;
 if (skip) console.log(`# browser tests skipped: ${skip}`);
 
 async function api(server: RunningServer, path: string): Promise<any> {
@@ -55,27 +50,7 @@ describe('promotion from the dashboard in Chromium', { skip }, () => {
   let browser: Browser;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'stagecoach-e2e-promote-'));
-    const dist = join(dir, 'dist');
-    await promisify(execFile)(process.execPath, [join(WEB, '..', '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: WEB });
-    const dataDir = join(dir, 'data');
-    const demo = await seedDemo({ dataDir });
-    server = await startServer({
-      port: 0,
-      dataDir,
-      adminToken: ADMIN,
-      webDist: dist,
-      allowLocalRepositories: true,
-      orchestrator: { checkMilliseconds: 50, tickMilliseconds: 50 },
-      triggers: { pollInterval: '0' },
-    });
-    const applied = await applyDemo(server.store, demo.resources);
-    assert.ok(applied.ok);
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ dir, server, browser } = await startDemoInBrowser('promote', ADMIN));
   });
 
   after(async () => {

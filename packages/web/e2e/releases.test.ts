@@ -1,21 +1,16 @@
 // End to end: a flow run of the demo workspace watched live in the release view, in Chromium.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import type { Browser } from 'playwright-core';
+import type { RunningServer } from '@stagecoach/server';
 import { docImage } from './screenshots.ts';
+import { BROWSER_SKIP, startDemoInBrowser } from './harness.ts';
 
-const CHROMIUM = process.env.STAGECOACH_CHROMIUM ?? '/usr/bin/chromium';
-const WEB = join(import.meta.dirname, '..');
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const ADMIN = 'sct_e2e-releases-admin-token-00000';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+const skip = BROWSER_SKIP;
 if (skip) console.log(`# browser tests skipped: ${skip}`);
 
 /** Each environment node's status, as the page showed it after every change of the graph. */
@@ -58,27 +53,7 @@ describe('release view in Chromium', { skip }, () => {
   }
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'stagecoach-e2e-releases-'));
-    const dist = join(dir, 'dist');
-    const dataDir = join(dir, 'data');
-    await promisify(execFile)(process.execPath, [join(WEB, '..', '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: WEB });
-    const demo = await seedDemo({ dataDir });
-    server = await startServer({
-      port: 0,
-      dataDir,
-      adminToken: ADMIN,
-      webDist: dist,
-      allowLocalRepositories: true,
-      orchestrator: { checkMilliseconds: 50, tickMilliseconds: 50 },
-      triggers: { pollInterval: '0' },
-    });
-    const applied = await applyDemo(server.store, demo.resources);
-    assert.ok(applied.ok);
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ dir, server, browser } = await startDemoInBrowser('releases', ADMIN));
   });
 
   after(async () => {

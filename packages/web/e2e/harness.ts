@@ -1,0 +1,78 @@
+// What every browser test on the demo workspace needs: the built UI, a real server on the demo
+// workspace, and Debian's Chromium driven by playwright-core.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
+import { ARTIFACTS_DIR } from './screenshots.ts';
+
+/** The Chromium the tests drive: `STAGECOACH_CHROMIUM`, or Debian's. */
+export const CHROMIUM = process.env.STAGECOACH_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Why browser tests are skipped on this machine, or false when Chromium is there. */
+export const BROWSER_SKIP: string | false = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+
+const WEB = join(import.meta.dirname, '..');
+
+/** Builds the UI with vite into `outDir`. */
+export async function buildWeb(outDir: string): Promise<void> {
+  await promisify(execFile)(process.execPath, [join(WEB, '..', '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: WEB });
+}
+
+/** Starts Chromium headless, with what a sandboxed CI machine needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A server on the demo workspace serving the built UI, and a browser. */
+export interface DemoInBrowser {
+  dir: string;
+  server: RunningServer;
+  browser: Browser;
+  /** Stops the browser and the server and removes the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the UI, seeds the demo workspace in a new temporary folder, starts a server on it (fast
+ * orchestrator checks, no trigger polling) with `adminToken`, applies the demo's resources, and
+ * launches Chromium. `name` names the folder.
+ */
+export async function startDemoInBrowser(name: string, adminToken: string): Promise<DemoInBrowser> {
+  const dir = await mkdtemp(join(tmpdir(), `stagecoach-e2e-${name}-`));
+  const dist = join(dir, 'dist');
+  const dataDir = join(dir, 'data');
+  await buildWeb(dist);
+  const demo = await seedDemo({ dataDir });
+  const server = await startServer({
+    port: 0,
+    dataDir,
+    adminToken,
+    webDist: dist,
+    allowLocalRepositories: true,
+    orchestrator: { checkMilliseconds: 50, tickMilliseconds: 50 },
+    triggers: { pollInterval: '0' },
+  });
+  const applied = await applyDemo(server.store, demo.resources);
+  assert.ok(applied.ok, 'the demo resources apply');
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  const browser = await launchChromium();
+  return {
+    dir,
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
