@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '@stagecoach/server';
 import { ARTIFACTS_DIR } from './screenshots.ts';
-import { BROWSER_SKIP, startDemoInBrowser } from './harness.ts';
+import { BROWSER_SKIP, signIn, startDemoInBrowser } from './harness.ts';
 
 const ADMIN = 'sct_e2e-configure-admin-token-0000';
 const skip = BROWSER_SKIP;
@@ -38,10 +38,7 @@ describe('configuration pages in Chromium on the demo workspace', { skip }, () =
   before(async () => {
     ({ dir, server, browser } = await startDemoInBrowser('configure', ADMIN));
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('API token').fill(ADMIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await signIn(page, server.url, ADMIN);
   });
 
   after(async () => {

@@ -9,6 +9,7 @@ import { ApplicationForm } from './ApplicationForm.tsx';
 import { filterApplications, type ApplicationFilter } from './applications.ts';
 import { ConfirmDelete } from './ConfirmDelete.tsx';
 import { deleteResource, listResources, resourceKey } from './resourceApi.ts';
+import { RowActions } from './RowActions.tsx';
 
 type Editing = { application: Application | undefined } | undefined;
 
@@ -101,14 +102,7 @@ export function ApplicationsPage() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <GuardedButton size="xs" variant="light" deniedReason={denied} aria-label={`Edit ${name}`} onClick={() => setEditing({ application })}>
-                        Edit
-                      </GuardedButton>
-                      <GuardedButton size="xs" variant="light" color="red" deniedReason={denied} aria-label={`Delete ${name}`} onClick={() => setDeleting(application)}>
-                        Delete
-                      </GuardedButton>
-                    </Group>
+                    <RowActions name={name} denied={denied} onEdit={() => setEditing({ application })} onDelete={() => setDeleting(application)} />
                   </Table.Td>
                 </Table.Tr>
               );

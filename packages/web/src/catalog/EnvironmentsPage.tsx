@@ -9,6 +9,7 @@ import { ConfirmDelete } from './ConfirmDelete.tsx';
 import { EnvironmentForm } from './EnvironmentForm.tsx';
 import { describeDestinations } from './environments.ts';
 import { deleteResource, listResources, resourceKey } from './resourceApi.ts';
+import { RowActions } from './RowActions.tsx';
 
 type Editing = { environment: Environment | undefined } | undefined;
 
@@ -82,14 +83,7 @@ export function EnvironmentsPage() {
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <GuardedButton size="xs" variant="light" deniedReason={denied} aria-label={`Edit ${name}`} onClick={() => setEditing({ environment })}>
-                        Edit
-                      </GuardedButton>
-                      <GuardedButton size="xs" variant="light" color="red" deniedReason={denied} aria-label={`Delete ${name}`} onClick={() => setDeleting(environment)}>
-                        Delete
-                      </GuardedButton>
-                    </Group>
+                    <RowActions name={name} denied={denied} onEdit={() => setEditing({ environment })} onDelete={() => setDeleting(environment)} />
                   </Table.Td>
                 </Table.Tr>
               );

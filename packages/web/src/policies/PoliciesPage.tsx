@@ -10,6 +10,7 @@ import { GuardedButton } from '../shell/GuardedButton.tsx';
 import { EvaluateModal } from './EvaluateModal.tsx';
 import { actionLabel, describeEnvironments, describeProducts, sortPolicies } from './policies.ts';
 import { PolicyForm } from './PolicyForm.tsx';
+import { RowActions } from '../catalog/RowActions.tsx';
 
 type Editing = { policy: PromotionPolicy | undefined } | undefined;
 
@@ -113,14 +114,7 @@ export function PoliciesPage() {
                     <Text size="sm">{describeEnvironments(policy)}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <GuardedButton size="xs" variant="light" deniedReason={denied} aria-label={`Edit ${name}`} onClick={() => setEditing({ policy })}>
-                        Edit
-                      </GuardedButton>
-                      <GuardedButton size="xs" variant="light" color="red" deniedReason={denied} aria-label={`Delete ${name}`} onClick={() => setDeleting(policy)}>
-                        Delete
-                      </GuardedButton>
-                    </Group>
+                    <RowActions name={name} denied={denied} onEdit={() => setEditing({ policy })} onDelete={() => setDeleting(policy)} />
                   </Table.Td>
                 </Table.Tr>
               );
