@@ -198,6 +198,9 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
       // A trigger that cannot become a release (a flow naming a missing workflow…) is reported, not retried forever.
       if (!created.ok) console.error(`stagecoach: flow "${event.flow}" for ${event.product} at ${event.commit.sha.slice(0, 12)} not started: ${created.error.message}`);
     },
+    onFolderChange: async (scan) => {
+      await events.publish({ type: 'version', product: scan.product, data: { environment: scan.environment, application: scan.application, commit: scan.commit } });
+    },
   });
   const pollMs = pollIntervalMilliseconds(config.triggers?.pollInterval);
   const poller = pollMs === undefined ? undefined : new TriggerPoller({ scanner, intervalMs: pollMs, log: (line) => console.error(`stagecoach: ${line}`) });

@@ -116,6 +116,8 @@ describe('releases: the orchestrator promotes through real Git and local workflo
   const ended = (r: any) => ['Succeeded', 'Failed', 'Terminated'].includes(r.status);
 
   test('a manual promotion commits dev\'s values to qa once, with trailers, and waits for the commit on the branch', async () => {
+    const versionEvents: { product?: string; data: Record<string, unknown> }[] = [];
+    const unsubscribe = h.events.subscribe({ filter: { types: ['version'] } }, (event) => void versionEvents.push(event));
     const created = await h.call('POST', '/api/v1/promotions', { json: { product: 'shop', from: 'dev', to: 'qa' } });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.json.title, `shop #${created.json.number}`);
@@ -134,6 +136,12 @@ describe('releases: the orchestrator promotes through real Git and local workflo
 
     const list = await h.call('GET', '/api/v1/releases?product=shop&status=Succeeded');
     assert.ok(list.json.items.some((r: any) => r.id === release.id && r.flow === 'manual' && r.counters.succeeded === 2));
+    // Viewers of the versions hear that qa's changed, once.
+    unsubscribe();
+    assert.deepEqual(
+      versionEvents.map((event) => [event.product, event.data]),
+      [['shop', { environment: 'qa', application: 'shop-qa', commit: head!.sha, release: release.id }]],
+    );
   });
 
   test('a flow runs its DAG: hooks, trigger workflow, parallel qa and staging, production after both, context passed, post-action told the commit', async () => {

@@ -195,6 +195,41 @@ describe('trigger scanner on a real repository', () => {
     assert.deepEqual(outcomes((await scanner.scan()).checked), { 'cf-101-dev': 'unchanged', 'cf-101-qa': 'unchanged' });
   });
 
+  test('each application whose folder has a newer commit is told once, after its cursor moved; a listener failing only logs', async () => {
+    const told: [string, string, string | undefined][] = [];
+    let fail = false;
+    const listening = new TriggerScanner({
+      resources: async () => stored,
+      open: (url) => git.open({ url }),
+      cursors: store.triggerCursors,
+      onTrigger: (event) => onTrigger(event),
+      onFolderChange: async (scan) => {
+        if (fail) throw new Error('the bus is down');
+        const cursor = await store.triggerCursors.get({ application: scan.application, repoURL: repo.path, branch: 'main', folder: scan.folder });
+        told.push([scan.application, scan.outcome, cursor?.commit === scan.commit ? 'moved' : 'not moved']);
+      },
+      clock: fixedClock(),
+      log: (line) => logs.push(line),
+    });
+    await listening.scan();
+    assert.deepEqual(told, [], 'a first sighting is not a change');
+    await commitFiles(repo.path, { branch: 'main', files: devValues('2.5.0'), message: 'Bump to 2.5.0' });
+    await commitFiles(repo.path, { branch: 'main', files: { 'envs/qa/values.yaml': 'image:\n  tag: "2.5.0"\n' }, message: 'qa: 2.5.0' });
+    await listening.scan();
+    assert.deepEqual(told, [
+      ['cf-101-dev', 'triggered', 'moved'],
+      ['cf-101-qa', 'triggered', 'moved'],
+    ]);
+    await listening.scan();
+    assert.equal(told.length, 2, 'nothing new, nothing told');
+
+    fail = true;
+    await commitFiles(repo.path, { branch: 'main', files: devValues('2.5.1'), message: 'Bump to 2.5.1' });
+    const report = await listening.scan();
+    assert.deepEqual(outcomes(report.checked), { 'cf-101-dev': 'triggered three-env', 'cf-101-qa': 'unchanged' });
+    assert.match(logs.join('\n'), /cf-101-dev.*the bus is down/);
+  });
+
   test('a failed trigger leaves the cursor, so the next scan calls it again for the same commit', async () => {
     await scanner.scan();
     const sha = await commitFiles(repo.path, { branch: 'main', files: devValues('2.4.0'), message: 'Bump to 2.4.0' });

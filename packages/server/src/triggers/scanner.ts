@@ -132,6 +132,11 @@ export interface TriggerScannerOptions {
   open: OpenRepository;
   cursors: TriggerCursorRepo;
   onTrigger: OnTrigger;
+  /**
+   * Hears each application whose folder has a newer commit than its cursor said (not the first
+   * sighting), once the cursor moved; for telling viewers that a version may have changed.
+   */
+  onFolderChange?: (scan: ApplicationScan) => void | Promise<void>;
   clock: Clock;
   /** Receives one line per failure (a repository that cannot be read, a trigger that failed). Default: none. */
   log?: (message: string) => void;
@@ -202,6 +207,7 @@ export class TriggerScanner {
         scans.push({ ...describe(t), outcome: 'failed', message });
       }
     }
+    for (const scan of scans) if (CHANGED.has(scan.outcome)) await this.#tellChange(scan);
     return scans;
   }
 
@@ -244,10 +250,21 @@ export class TriggerScanner {
     await this.#options.cursors.compareAndSet(cursorKey(t), from, to, this.#options.clock.now().toISOString());
   }
 
+  async #tellChange(scan: ApplicationScan): Promise<void> {
+    try {
+      await this.#options.onFolderChange?.(scan);
+    } catch (e) {
+      this.#log(`application "${scan.application}": telling of its new commit ${scan.commit}: ${errorMessage(e)}`);
+    }
+  }
+
   #log(message: string): void {
     this.#options.log?.(`automatic triggers: ${message}`);
   }
 }
+
+/** Outcomes of a scan that found a newer commit in the folder. */
+const CHANGED: ReadonlySet<ScanOutcome> = new Set(['stagecoach-commit', 'no-matching-flow', 'triggered']);
 
 function cursorKey(t: TriggerApplication): TriggerCursorKey {
   return { application: t.application.metadata.name, repoURL: t.repoURL, branch: t.branch, folder: t.folder };
