@@ -123,19 +123,15 @@ describe('Dashboard', () => {
     expect(within(columnNamed('dev')).queryByText('No applications in this environment.')).toBeNull();
   });
 
-  it('lists the products with their application count', async () => {
+  it('counts the products and names those without applications, which have no card', async () => {
     stubDashboardApi();
     await renderPage(Dashboard, { path: '/', url: '/' });
 
-    const table = await screen.findByRole('table');
-    const rows = within(table)
-      .getAllByRole('row')
-      .slice(1)
-      .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
-    expect(rows).toEqual([
-      ['cf-101', '2'],
-      ['idle', '0'],
-      ['web', '3'],
+    const line = await screen.findByRole('group', { name: 'products' });
+    expect(line.textContent).toContain('3 products; without applications, so on no column:');
+    expect(within(line).getAllByRole('link').map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
+      ['idle', '/products/idle'],
+      ['All products', '/products'],
     ]);
   });
 

@@ -11,12 +11,12 @@ import {
   type DragOverEvent,
   type DragStartEvent,
 } from '@dnd-kit/core';
-import { Badge, Group, Paper, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Badge, Group, Paper, Text, Title, Tooltip } from '@mantine/core';
 import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { EnvironmentKind } from '../resources.ts';
 import type { EnvironmentColumn } from './board.ts';
 import { BoardStoresContext, createBoardStores, useBoardStores, useStoreSelector } from './boardStore.ts';
-import { ProductCardView } from './ProductCardView.tsx';
+import { CardList } from './CardList.tsx';
 import { canDrop, dragHint, dropPromotion, parseCardId, promotionTargets, type CardRef, type PromotionRequest } from './promotion.ts';
 import { summariseColumn, type ColumnSummary, type VersionIndex } from './versions.ts';
 
@@ -43,12 +43,13 @@ function SummaryRow({ column, promoting }: { column: EnvironmentColumn; promotin
     { key: 'versioned', count: summary.versioned, color: 'teal', label: 'versioned', tip: 'applications whose version was read from Git' },
     { key: 'unknown', count: summary.unknown, color: 'gray', label: 'unknown', tip: 'applications whose version could not be read' },
     { key: 'promoting', count: summary.promoting, color: 'blue', label: 'promoting', tip: 'products with a release promoting into this environment now' },
+    ...(summary.loading > 0 ? [{ key: 'loading', count: summary.loading, color: 'gray', label: 'reading', tip: 'applications whose version is still being read from Git' }] : []),
   ];
   return (
     <Group gap={6} mb="sm" aria-label={`health summary of ${environment}`} role="group">
       {items.map((item) => (
         <Tooltip key={item.key} label={item.tip} withArrow>
-          <Badge size="sm" variant={item.count > 0 ? 'light' : 'outline'} color={item.count > 0 ? item.color : 'gray'} tt="none">
+          <Badge size="sm" variant={item.count > 0 ? 'light' : 'outline'} color={item.count > 0 ? item.color : 'gray'} tt="none" data-kind={item.key} data-count={item.count}>
             {item.count} {item.label}
           </Badge>
         </Tooltip>
@@ -98,24 +99,11 @@ const EnvironmentColumnView = memo(function EnvironmentColumnView({ column, colu
           No applications in this environment.
         </Text>
       ) : (
-        <Stack gap="sm">
-          {products.map((card, at) => (
-            <ProductCardView
-              key={card.product}
-              environment={name}
-              card={card}
-              targets={targets[at] ?? noTargets}
-              denied={denied}
-              onPromote={onPromote}
-            />
-          ))}
-        </Stack>
+        <CardList environment={name} cards={products} targets={targets} denied={denied} onPromote={onPromote} />
       )}
     </Paper>
   );
 });
-
-const noTargets: readonly string[] = [];
 
 // The hint beside the pointer; the only part of the board that follows the pointer over cards.
 function DragHint() {

@@ -44,13 +44,19 @@ describe('cardVersion', () => {
 describe('summariseColumn', () => {
   const [dev, qa] = buildBoard(
     [anEnvironment('dev', 1), anEnvironment('qa', 2)],
-    [anApplication('cf-101-dev', 'cf-101', 'dev'), anApplication('cf-101-qa', 'cf-101', 'qa'), anApplication('idle-qa', 'idle', 'qa')],
+    [
+      anApplication('cf-101-dev', 'cf-101', 'dev'),
+      anApplication('cf-101-qa', 'cf-101', 'qa'),
+      anApplication('idle-qa', 'idle', 'qa'),
+      anApplication('broken-qa', 'broken', 'qa'),
+    ],
   );
 
-  it('counts applications with and without a version, and products being promoted into the column', () => {
+  it('counts applications with and without a version, those still loading, and products being promoted into the column', () => {
     const promoting = new Map([['qa', new Set(['cf-101', 'other'])]]);
-    expect(summariseColumn(dev!, index, promoting)).toEqual({ versioned: 1, unknown: 0, promoting: 0 });
-    expect(summariseColumn(qa!, index, promoting)).toEqual({ versioned: 0, unknown: 2, promoting: 1 });
+    expect(summariseColumn(dev!, index, promoting)).toEqual({ versioned: 1, unknown: 0, loading: 0, promoting: 0 });
+    // cf-101-qa has a reason, broken failed as a whole, idle has not answered yet.
+    expect(summariseColumn(qa!, index, promoting)).toEqual({ versioned: 0, unknown: 2, loading: 1, promoting: 1 });
   });
 });
 

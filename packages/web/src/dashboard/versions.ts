@@ -81,8 +81,10 @@ export function sameVersionEntry(
 export interface ColumnSummary {
   /** Applications whose version was read. */
   versioned: number;
-  /** Applications whose version could not be read (or is still loading). */
+  /** Applications whose version could not be read. */
   unknown: number;
+  /** Applications whose product's versions have not arrived yet. */
+  loading: number;
   /** Products with a release promoting into this environment right now. */
   promoting: number;
 }
@@ -99,7 +101,12 @@ export function summariseColumn(
   const environment = column.environment.metadata.name;
   let versioned = 0;
   let unknown = 0;
+  let loading = 0;
   for (const card of column.products) {
+    if (!index.has(card.product)) {
+      loading += card.applications.length;
+      continue;
+    }
     const byName = new Map(applicationVersions(index, card.product, environment).map((entry) => [entry.application, entry]));
     for (const name of card.applications) {
       if (byName.get(name)?.version !== undefined) versioned++;
@@ -108,7 +115,7 @@ export function summariseColumn(
   }
   const active = promoting.get(environment);
   const count = active === undefined ? 0 : column.products.filter((card) => active.has(card.product)).length;
-  return { versioned, unknown, promoting: count };
+  return { versioned, unknown, loading, promoting: count };
 }
 
 /** A release as listed by `GET /api/v1/releases`, only the fields the board reads. */
