@@ -155,6 +155,8 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
   const deploymentFor = createDeploymentStatus({ open, clock, ...(config.argocd ? { argocd: config.argocd } : {}) });
   // The orchestrator is told of changes made through the API (a terminate, a retry, a new release), so it acts at once.
   let stopping = false;
+  // Publishes under way; the bus closes once they are done.
+  const publishes = new Set<Promise<void>>();
   const events = await openEventBus({
     store,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
@@ -165,7 +167,11 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     (release) => orchestrator?.nudge(release),
     (release, previous) => {
       // Changes the orchestrator records while it stops are stored; only their live events are skipped.
-      if (!stopping) void publishReleaseChange(events, release, previous).catch((e: unknown) => console.error('stagecoach: events:', e));
+      if (stopping) return;
+      const publishing = publishReleaseChange(events, release, previous)
+        .catch((e: unknown) => console.error('stagecoach: events:', e))
+        .finally(() => publishes.delete(publishing));
+      publishes.add(publishing);
     },
   ];
   const onReleaseChange: ReleaseListener = (release, previous) => {
@@ -247,6 +253,7 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
       await poller?.stop();
       await orchestrator!.stop();
       stopping = true;
+      await Promise.all(publishes);
       await events.close();
       // Running local steps are stopped and recorded as Terminated before the store closes.
       await localEngine.close();

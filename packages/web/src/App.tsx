@@ -55,7 +55,7 @@ export function App({ history }: AppProps = {}) {
 
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto">
-      <Notifications position="top-right" />
+      <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         {token === null ? (
           <SignIn onSignIn={signIn} notice={notice} />

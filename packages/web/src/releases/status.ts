@@ -10,7 +10,7 @@ const looks: Record<string, StatusLook> = {
   Pending: { color: 'gray', icon: '○' },
   Queued: { color: 'gray', icon: '…' },
   Running: { color: 'blue', icon: '▶' },
-  Suspended: { color: 'yellow', icon: '⏸' },
+  Suspended: { color: 'yellow', icon: '‖' },
   Terminating: { color: 'grape', icon: '■' },
   Terminated: { color: 'grape', icon: '■' },
   Skipped: { color: 'gray', icon: '↷' },
