@@ -102,6 +102,11 @@ describe('promotion from the dashboard in Chromium', { skip }, () => {
     await page.screenshot({ path: docImage('commit-changes.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'promote-commit-changes.png'), fullPage: true });
 
+    // A second viewer keeps the dashboard open: the version event moves its qa card without a reload.
+    const watcher = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(watcher, server);
+    await card(watcher, 'qa', 'cf-101').getByLabel('version 1.3.2').waitFor();
+
     await page.getByRole('button', { name: 'Promote', exact: true }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/releases/'));
     const id = decodeURIComponent(new URL(page.url()).pathname.slice('/releases/'.length));
@@ -111,9 +116,10 @@ describe('promotion from the dashboard in Chromium', { skip }, () => {
     assert.equal(release.product, 'cf-101');
     await page.screenshot({ path: join(ARTIFACTS, 'promote-release.png') });
 
-    await page.goto(`${server.url}/`);
-    await card(page, 'qa', 'cf-101').getByLabel('version 1.4.0').waitFor();
-    await page.screenshot({ path: join(ARTIFACTS, 'promote-dashboard-after.png') });
+    await card(watcher, 'qa', 'cf-101').getByLabel('version 1.4.0').waitFor();
+    assert.equal(new URL(watcher.url()).pathname, '/', 'the watcher never left the dashboard');
+    await watcher.screenshot({ path: join(ARTIFACTS, 'promote-dashboard-after.png') });
+    await watcher.close();
     await page.close();
   });
 
@@ -138,5 +144,39 @@ describe('promotion from the dashboard in Chromium', { skip }, () => {
     await page.getByRole('heading', { name: 'Commit Changes' }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'promote-keyboard.png') });
     await page.close();
+  });
+  test('dragging one application of several promotes from it: Commit Changes names it, its picker holding it', async () => {
+    const cf101Dev = await api(server, '/api/v1/applications/cf-101-dev');
+    const canary = `apiVersion: stagecoach.dev/v1alpha1\nkind: Application\nmetadata: {name: cf-101-dev-canary}\nspec: {product: cf-101, environment: dev, source: ${JSON.stringify(cf101Dev.spec.source)}}\n`;
+    const headers = { authorization: `Bearer ${ADMIN}` };
+    const applied = await fetch(`${server.url}/api/v1/apply`, { method: 'POST', headers: { ...headers, 'content-type': 'application/yaml' }, body: canary });
+    assert.equal(applied.status, 200, await applied.text());
+    try {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await signIn(page, server);
+      const line = card(page, 'dev', 'cf-101').locator('[data-application="cf-101-dev-canary"]');
+      const target = card(page, 'qa', 'cf-101');
+      const from = await line.boundingBox();
+      const to = await target.boundingBox();
+      assert.ok(from && to);
+      await page.mouse.move(from.x + 10, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(from.x + 30, from.y + 10, { steps: 5 });
+      await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 20 });
+      await page.getByRole('status').filter({ hasText: 'cf-101 (cf-101-dev-canary): dev → qa' }).waitFor();
+      await page.mouse.up();
+
+      await page.waitForURL((url) => url.pathname === '/promote');
+      assert.deepEqual(Object.fromEntries(new URL(page.url()).searchParams), { product: 'cf-101', from: 'dev', to: 'qa', application: 'cf-101-dev-canary' });
+      await page.getByText('(source application cf-101-dev-canary)').waitFor();
+      const picker = page.getByRole('textbox', { name: 'Source application' }).or(page.getByRole('combobox', { name: 'Source application' }));
+      assert.equal(await picker.first().inputValue(), 'cf-101-dev-canary');
+      // The canary shares dev's folder, and qa took dev's values in scenario 1: the preview read it and found nothing to change.
+      await page.getByText('no change: the target already holds these values').waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'promote-application-drag.png'), fullPage: true });
+      await page.close();
+    } finally {
+      await fetch(`${server.url}/api/v1/applications/cf-101-dev-canary`, { method: 'DELETE', headers });
+    }
   });
 });

@@ -181,6 +181,28 @@ export const ProductCardView = memo(function ProductCardView({ environment, card
   );
 });
 
+/**
+ * One application of a card. When the card has several, each may be dragged on its own onto the
+ * product in another environment, to promote from that application only.
+ */
+function ApplicationLine({ cardRef, application, draggable }: { cardRef: CardRef; application: string; draggable: boolean }) {
+  const ref = useMemo((): CardRef => ({ ...cardRef, application }), [cardRef, application]);
+  const drag = useDraggable({ id: cardId(ref), data: ref, disabled: !draggable });
+  return (
+    <List.Item
+      ref={drag.setNodeRef}
+      {...(draggable ? drag.listeners : {})}
+      data-application={application}
+      title={draggable ? `Drag ${application} onto ${cardRef.product} in another environment to promote from it` : undefined}
+      style={draggable ? { cursor: 'grab', touchAction: 'none', opacity: drag.isDragging ? 0.5 : 1 } : undefined}
+    >
+      <Text span size="sm" ff="monospace" c="dimmed">
+        {application}
+      </Text>
+    </List.Item>
+  );
+}
+
 /** The placeholder that had the focus when the card came alive, to focus its replacement. */
 type LiveFocus = 'name' | 'promote';
 type Live = { focus: LiveFocus | null; open?: boolean } | null;
@@ -231,11 +253,7 @@ const CardContent = memo(function CardContent({ cardRef, applications, entry, ta
       </Group>
       <List size="sm" listStyleType="none" spacing={2} mt={4}>
         {applications.map((name) => (
-          <List.Item key={name}>
-            <Text span size="sm" ff="monospace" c="dimmed">
-              {name}
-            </Text>
-          </List.Item>
+          <ApplicationLine key={name} cardRef={cardRef} application={name} draggable={denied === undefined && applications.length > 1} />
         ))}
       </List>
       <Group justify="flex-end" mt="xs">

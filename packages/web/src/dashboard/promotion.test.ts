@@ -6,14 +6,17 @@ import { canDrop, cardId, dragHint, dropPromotion, parseCardId, promoteLocation,
 const devCf = { product: 'cf-101', environment: 'dev' };
 const qaCf = { product: 'cf-101', environment: 'qa' };
 const qaWeb = { product: 'web', environment: 'qa' };
+const devCfEu = { product: 'cf-101', environment: 'dev', application: 'cf-101-dev-eu' };
 
 describe('card ids', () => {
   it('round-trip through cardId and parseCardId', () => {
     expect(cardId(devCf)).toBe('dev/cf-101');
     expect(parseCardId('dev/cf-101')).toEqual(devCf);
+    expect(cardId(devCfEu)).toBe('dev/cf-101/cf-101-dev-eu');
+    expect(parseCardId('dev/cf-101/cf-101-dev-eu')).toEqual(devCfEu);
   });
 
-  it.each([[undefined], [null], [42], [''], ['dev'], ['/cf-101'], ['dev/']])('reads %j as no card', (id) => {
+  it.each([[undefined], [null], [42], [''], ['dev'], ['/cf-101'], ['dev/'], ['dev/cf-101/'], ['dev//x'], ['a/b/c/d']])('reads %j as no card', (id) => {
     expect(parseCardId(id)).toBeNull();
   });
 });
@@ -23,11 +26,14 @@ describe('drop rules', () => {
     expect(canDrop(devCf, qaCf)).toBe(true);
     expect(canDrop(devCf, qaWeb)).toBe(false);
     expect(canDrop(devCf, devCf)).toBe(false);
+    expect(canDrop(devCfEu, qaCf)).toBe(true);
+    expect(canDrop(devCf, { ...qaCf, application: 'cf-101-qa' })).toBe(false);
   });
 
   it('turn an allowed drop into a promotion from the dragged card to the target', () => {
     expect(dropPromotion(devCf, qaCf)).toEqual({ product: 'cf-101', from: 'dev', to: 'qa' });
     expect(dropPromotion(qaCf, devCf)).toEqual({ product: 'cf-101', from: 'qa', to: 'dev' });
+    expect(dropPromotion(devCfEu, qaCf)).toEqual({ product: 'cf-101', from: 'dev', to: 'qa', application: 'cf-101-dev-eu' });
   });
 
   it('make no promotion for a refused drop or a drop outside any card', () => {
@@ -41,6 +47,7 @@ describe('drop rules', () => {
     expect(dragHint(devCf, qaCf)).toBe('cf-101: dev → qa');
     expect(dragHint(devCf, qaWeb)).toBe('cf-101: dev → drop on cf-101 in another environment');
     expect(dragHint(devCf, null)).toBe('cf-101: dev → drop on cf-101 in another environment');
+    expect(dragHint(devCfEu, qaCf)).toBe('cf-101 (cf-101-dev-eu): dev → qa');
   });
 });
 
@@ -70,6 +77,12 @@ describe('promoteLocation', () => {
     expect(promoteLocation({ product: 'cf-101', from: 'dev', to: 'qa' })).toEqual({
       to: '/promote',
       search: { product: 'cf-101', from: 'dev', to: 'qa' },
+    });
+    expect(promoteLocation({ product: 'cf-101', from: 'dev', to: 'qa', application: 'cf-101-dev-eu' }).search).toEqual({
+      product: 'cf-101',
+      from: 'dev',
+      to: 'qa',
+      application: 'cf-101-dev-eu',
     });
   });
 });

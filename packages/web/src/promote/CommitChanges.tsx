@@ -7,6 +7,7 @@ import {
   List,
   Loader,
   Paper,
+  Select,
   Stack,
   Switch,
   Text,
@@ -17,6 +18,8 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { listApplications } from '../api.ts';
+import { dashboardQueryKeys } from '../dashboard/Dashboard.tsx';
 import { deniedReason, useAbilities } from '../shell/abilities.tsx';
 import { ApiErrorAlert } from './ApiErrorAlert.tsx';
 import {
@@ -42,10 +45,37 @@ interface Props {
   target: PromotionTarget;
   onCancel: () => void;
   onPromoted: (release: CreatedRelease) => void;
+  /** Another source application was chosen (undefined: let the server pick the only one). */
+  onChooseApplication?: (application: string | undefined) => void;
+}
+
+/**
+ * The product's applications in the source environment, to choose the one whose values are
+ * promoted; shown only when there are several (with one, the server takes it).
+ */
+function SourceApplicationPicker({ target, onChoose }: { target: PromotionTarget; onChoose: (application: string | undefined) => void }) {
+  const applications = useQuery({ queryKey: dashboardQueryKeys.applications, queryFn: ({ signal }) => listApplications(signal) });
+  const names = (applications.data ?? [])
+    .filter((application) => application.spec.product === target.product && application.spec.environment === target.from)
+    .map((application) => application.metadata.name)
+    .sort();
+  if (names.length < 2) return null;
+  return (
+    <Select
+      label="Source application"
+      description={`${target.product} has ${names.length} applications in ${target.from}; the chosen one's values are promoted`}
+      placeholder="Choose one"
+      data={names}
+      value={target.application ?? null}
+      onChange={(application) => onChoose(application ?? undefined)}
+      maw={420}
+      allowDeselect={false}
+    />
+  );
 }
 
 /** The Commit Changes screen of one manual promotion: preview, settings, diff, Promote. */
-export function CommitChanges({ target, onCancel, onPromoted }: Props) {
+export function CommitChanges({ target, onCancel, onPromoted, onChooseApplication }: Props) {
   const preview = useQuery({
     queryKey: promoteQueryKeys.preview(target),
     queryFn: ({ signal }) => previewPromotion(target, signal),
@@ -60,6 +90,7 @@ export function CommitChanges({ target, onCancel, onPromoted }: Props) {
           {target.application !== undefined ? ` (source application ${target.application})` : ''}
         </Text>
       </div>
+      {onChooseApplication !== undefined ? <SourceApplicationPicker target={target} onChoose={onChooseApplication} /> : null}
       {preview.isError ? (
         <Stack align="flex-start">
           <ApiErrorAlert title="Could not preview this promotion" error={preview.error} />

@@ -96,6 +96,39 @@ describe('CommitChangesPage', () => {
     expect(bodyOf(fetchMock, '/api/v1/promotions')).toEqual({ product: 'cf-101', from: 'dev', to: 'qa', action: 'pr' });
   });
 
+  it('asks which source application to promote from when the product has several there, and previews that one', async () => {
+    const app = (name: string, environment: string) => ({
+      apiVersion: 'stagecoach.dev/v1alpha1',
+      kind: 'Application',
+      metadata: { name },
+      spec: { product: 'cf-101', environment, source: { repoURL: '/repos/cf-101.git', targetRevision: 'main', path: `envs/${environment}` } },
+    });
+    const fetchMock = stubApi({
+      '/api/v1/applications': () => jsonResponse(200, { items: [app('cf-101-dev', 'dev'), app('cf-101-dev-canary', 'dev'), app('cf-101-qa', 'qa')] }),
+      '/api/v1/promotions/preview': (init) =>
+        (JSON.parse(String(init?.body)) as { application?: string }).application === undefined
+          ? jsonResponse(422, {
+              code: 'validation_failed',
+              message: 'product "cf-101" has 2 applications in environment "dev": choose one',
+              details: [{ severity: 'error', rule: 'ambiguous-application', message: 'product "cf-101" has 2 applications in environment "dev": choose one', path: 'application' }],
+            })
+          : jsonResponse(200, preview),
+    });
+    const { router } = await renderPage(CommitChangesPage, { path: '/promote', url });
+
+    expect((await screen.findAllByText(/choose one/)).length).toBeGreaterThan(0);
+    const picker = await screen.findByRole('combobox', { name: 'Source application' });
+    fireEvent.click(picker);
+    expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual(['cf-101-dev', 'cf-101-dev-canary']);
+    fireEvent.click(screen.getByRole('option', { name: 'cf-101-dev-canary' }));
+
+    await waitFor(() => expect(router.state.location.search).toEqual({ product: 'cf-101', from: 'dev', to: 'qa', application: 'cf-101-dev-canary' }));
+    expect(await screen.findByText('$.image.tag')).toBeTruthy();
+    expect(screen.getByText(/source application cf-101-dev-canary/)).toBeTruthy();
+    const previews = fetchMock.mock.calls.filter(([input]) => String(input) === '/api/v1/promotions/preview').map(([, init]) => JSON.parse(String(init?.body)));
+    expect(previews.at(-1)).toEqual({ product: 'cf-101', from: 'dev', to: 'qa', application: 'cf-101-dev-canary' });
+  });
+
   it('lists every problem of a refused promotion', async () => {
     stubApi({
       '/api/v1/promotions': () =>

@@ -33,6 +33,10 @@ export function CommitChangesPage() {
       target={read.target}
       onCancel={() => void navigate({ to: '/' })}
       onPromoted={(release) => void navigate({ to: '/releases/$id', params: { id: release.id } } as never)}
+      onChooseApplication={(application) => {
+        const { product, from, to } = read.target;
+        void navigate({ to: '/promote', search: application === undefined ? { product, from, to } : { product, from, to, application } } as never);
+      }}
     />
   );
 }
