@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { error } from '@stagecoach/core';
 import type { PromotionService } from '../promotions/service.ts';
 import type { App } from './app.ts';
-import { sendResult } from './respond.ts';
+import { sendError, sendResult } from './respond.ts';
 import { ErrorSchema, PolicySettingsSchema, errorResponses } from './schemas.ts';
 
 const PreviewRequestSchema = z
@@ -63,6 +64,14 @@ const VersionsSchema = z
   })
   .openapi('ProductVersions');
 
+const VersionsListSchema = z.object({ items: z.array(VersionsSchema) }).openapi('VersionsList');
+
+/** Product names of the `product` query parameter: repeated, comma-separated, or both. */
+function productNames(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
 const git = { 502: { description: 'A repository could not be reached or refused the credentials', content: { 'application/json': { schema: ErrorSchema } } } };
 
 export function registerPromotionRoutes(app: App, promotions: PromotionService): void {
@@ -101,5 +110,37 @@ export function registerPromotionRoutes(app: App, promotions: PromotionService):
       },
     }),
     async (c) => sendResult(c, await promotions.versions(c.req.valid('param').name)) as never,
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/versions',
+      tags: ['Product'],
+      summary: "Each application's version, per product and environment, for many products in one request",
+      request: {
+        query: z.object({
+          product: z
+            .union([z.string(), z.array(z.string())])
+            .optional()
+            .openapi({ param: { name: 'product', in: 'query' }, description: 'Only these products: the parameter repeated, or a comma-separated list. Default: every product' }),
+        }),
+      },
+      responses: {
+        200: { description: 'Versions, one entry per product, ordered by product name', content: { 'application/json': { schema: VersionsListSchema } } },
+        404: { description: 'A product of the filter does not exist (every unknown one is listed)', content: { 'application/json': { schema: ErrorSchema } } },
+        ...git,
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const names = productNames(c.req.valid('query').product);
+      if (names !== undefined && names.length === 0) {
+        return sendError(c, 'bad_request', 'product: expected one or more product names, repeated or comma-separated', [
+          error('min', 'product', 'the product parameter is empty'),
+        ]) as never;
+      }
+      return sendResult(c, await promotions.manyVersions(names)) as never;
+    },
   );
 }

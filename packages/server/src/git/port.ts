@@ -29,6 +29,14 @@ export interface CommitInfo {
   message: string;
 }
 
+export interface LastChangesOptions {
+  /**
+   * Answers already known at a commit, by folder (e.g. from the walk at the previous tip): a
+   * folder whose history reaches that commit takes its answer there, and the walk stops early.
+   */
+  known?: (commit: string) => ReadonlyMap<string, CommitInfo | undefined> | undefined;
+}
+
 /** One entry under a folder at a commit. */
 export interface TreeEntry {
   /** Repository-relative path. */
@@ -72,10 +80,20 @@ export interface GitRepository {
    * folder or a submodule there also gives undefined). A commit missing from the cache is `invalid-ref`.
    */
   readFile(commit: string, path: string): Promise<string | undefined>;
+  /**
+   * Many files at one commit, read together: path → text, or undefined as for `readFile`. Every
+   * path is checked before anything is read (`invalid-path` for the first bad one).
+   */
+  readFiles(commit: string, paths: readonly string[]): Promise<Map<string, string | undefined>>;
   /** Every entry under a folder (recursive; `''` or `.` for the root). */
   listFiles(commit: string, folder: string): Promise<TreeEntry[]>;
   /** The newest commit at or before `commit` that touched `folder`. */
   lastChange(commit: string, folder: string): Promise<CommitInfo | undefined>;
+  /**
+   * `lastChange` of many folders in one walk of the history, keyed by the folders as given; each
+   * answer is the one `lastChange` gives. An invalid folder fails the whole call (`invalid-path`).
+   */
+  lastChanges(commit: string, folders: readonly string[], options?: LastChangesOptions): Promise<Map<string, CommitInfo | undefined>>;
   /** Details of one commit. */
   commitInfo(commit: string): Promise<CommitInfo>;
   /** Builds a commit on `parent` with these files replaced, by plumbing (no checkout). Not pushed. */

@@ -1,5 +1,5 @@
 import { error } from '@stagecoach/core';
-import { fail, type Result } from '../errors.ts';
+import { fail, ok, type Result } from '../errors.ts';
 import { GitError } from '../git/errors.ts';
 import { GitProviderError } from '../git/providers.ts';
 import type { ResourceService } from '../resources/service.ts';
@@ -38,6 +38,16 @@ export class PromotionService {
   async versions(product: string): Promise<Result<ProductVersions>> {
     try {
       return await this.versionService.productVersions(await this.resources.all(), product);
+    } catch (e) {
+      return gitFailure(e);
+    }
+  }
+
+  /** Versions of many products in one read (all of them when `products` is undefined), by product name. */
+  async manyVersions(products?: readonly string[]): Promise<Result<{ items: ProductVersions[] }>> {
+    try {
+      const read = await this.versionService.manyVersions(await this.resources.all(), products);
+      return read.ok ? ok({ items: read.value }) : read;
     } catch (e) {
       return gitFailure(e);
     }

@@ -188,6 +188,23 @@ function suite(transport: Transport): void {
       await assert.rejects(repo.readFile('main', 'README.md'), isGitError('invalid-ref'));
     });
 
+    it('reads many files of one commit together, through the one object reader', async () => {
+      const { repo } = await fresh();
+      const tip = await repo.resolveBranch('main');
+      const before = count('cat-file');
+      const read = await repo.readFiles(tip, ['envs/qa/values.yaml', 'docs/日本語.md', 'envs/qa/missing.yaml', 'envs/qa', 'envs/qa/values.yaml']);
+      assert.deepEqual([...read], [
+        ['envs/qa/values.yaml', 'image:\n  tag: 0.9.0\n'],
+        ['docs/日本語.md', 'déjà vu — 日本語 🚂\n'],
+        ['envs/qa/missing.yaml', undefined],
+        ['envs/qa', undefined],
+      ]);
+      assert.ok(count('cat-file') - before <= 1, 'at most the one long-lived reader is started');
+      assert.deepEqual([...(await repo.readFiles(tip, []))], []);
+      await assert.rejects(repo.readFiles(tip, ['README.md', '../etc/passwd']), isGitError('invalid-path'));
+      await assert.rejects(repo.readFiles('f'.repeat(40), ['README.md']), isGitError('invalid-ref'));
+    });
+
     it('lists files under a folder with their types', async () => {
       const { bare, repo } = await fresh();
       // Add a symbolic link and a submodule entry by plumbing on the remote.
@@ -243,6 +260,25 @@ function suite(transport: Transport): void {
       assert.equal(await repo.lastChange(tip, 'no/such/folder'), undefined);
       assert.deepEqual(await repo.commitInfo(qaChange), expected);
       await assert.rejects(repo.commitInfo('e'.repeat(40)), isGitError('invalid-ref'));
+    });
+
+    it('finds the last change of many folders in one walk, each as lastChange finds it', async () => {
+      const { bare, repo } = await fresh();
+      const qaChange = await commitFiles(bare.path, { branch: 'main', files: { 'envs/qa/values.yaml': 'image:\n  tag: 1.0.0\n' }, message: 'promote qa\n\nStagecoach-Release: r1\n' });
+      await commitFiles(bare.path, { branch: 'main', files: { 'envs/dev/values.yaml': 'image:\n  tag: 2.0.0\n' } });
+      const tip = await repo.resolveBranch('main');
+      const folders = ['envs/qa', 'envs/qa/', 'envs/dev', 'envs/production', 'envs', '', 'other/a/b', 'no/such/folder', ':(glob)**'];
+      const before = count('log');
+      const found = await repo.lastChanges(tip, folders);
+      assert.equal(count('log') - before, 2, 'one walk, and one call describing the commits found');
+      assert.deepEqual([...found.keys()], folders);
+      for (const folder of folders) assert.deepEqual(found.get(folder), await repo.lastChange(tip, folder), folder);
+      assert.equal(found.get('envs/qa')?.sha, qaChange);
+      assert.equal(found.get('envs/qa')?.message, 'promote qa\n\nStagecoach-Release: r1');
+      assert.equal(found.get('no/such/folder'), undefined);
+      assert.deepEqual([...(await repo.lastChanges(tip, []))], []);
+      await assert.rejects(repo.lastChanges(tip, ['envs/qa', '../x']), isGitError('invalid-path'));
+      await assert.rejects(repo.lastChanges('e'.repeat(40), ['envs/qa']), isGitError('invalid-ref'));
     });
 
     it('commits files by plumbing: only the changed blobs and the trees above them change', async () => {

@@ -7,6 +7,7 @@ import type {
   FileWrite,
   GitCredentials,
   GitRepository,
+  LastChangesOptions,
   MergeResult,
   Person,
   PushResult,
@@ -15,6 +16,7 @@ import type {
 import { prepareAuth, redact } from './auth.ts';
 import type { CatFileBatch } from './cat-file.ts';
 import { commandError } from './errors.ts';
+import { describeArgs, LastChangeWalk, walkArgs, WalkReader } from './last-changes.ts';
 import type { Mutex } from './mutex.ts';
 import { branchNameProblem, isObjectId, normaliseFolder, repoPathProblem } from './refs.ts';
 import { runGit } from './run.ts';
@@ -50,12 +52,17 @@ export const DEFAULT_TRAILER_SEARCH_LIMIT = 200;
 
 const COMMIT_FORMAT = '%H%x00%an%x00%ae%x00%aI%x00%B';
 
+/** Most commits described by one `git log --no-walk`. */
+const DESCRIBE_BATCH = 500;
+
 interface RunOptions {
   network?: boolean;
   input?: Buffer | string;
   env?: Record<string, string>;
   /** Exit codes that are not failures. Default [0]. */
   ok?: readonly number[];
+  /** Standard output as it comes; `'stop'` ends the process, which is then no failure. */
+  onStdout?: (chunk: Buffer) => 'stop' | void;
 }
 
 /** One repository through the cache, with one set of credentials. */
@@ -120,6 +127,19 @@ export class CliRepository implements GitRepository {
     return bytes?.toString('utf8');
   }
 
+  async readFiles(commit: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
+    this.#checkCommit(commit);
+    for (const path of paths) this.#checkPath(path);
+    await this.#treeOf(commit);
+    const unique = [...new Set(paths)];
+    // All requests go down the one object reader at once; git answers them in order.
+    const objects = await Promise.all(unique.map((path) => this.#cache.catFile.read(`${commit}:${path}`)));
+    return new Map(unique.map((path, i) => {
+      const object = objects[i];
+      return [path, object?.type === 'blob' ? object.content.toString('utf8') : undefined];
+    }));
+  }
+
   /** A file's bytes at a commit, or undefined when no file is at that path. */
   async readBytes(commit: string, path: string): Promise<Buffer | undefined> {
     this.#checkCommit(commit);
@@ -156,6 +176,43 @@ export class CliRepository implements GitRepository {
     await this.#treeOf(commit);
     const { stdout } = await this.#run('log', ['log', '-1', `--format=${COMMIT_FORMAT}`, commit, '--', ...(f === '' ? [] : [f])]);
     return stdout.length === 0 ? undefined : parseCommit(stdout);
+  }
+
+  async lastChanges(commit: string, folders: readonly string[], options: LastChangesOptions = {}): Promise<Map<string, CommitInfo | undefined>> {
+    this.#checkCommit(commit);
+    const normalised = new Map<string, string>();
+    for (const folder of folders) {
+      const { folder: f, problem } = normaliseFolder(folder);
+      if (problem !== undefined) throw new GitError('invalid-path', this.url, `folder ${JSON.stringify(folder)} ${problem}`);
+      normalised.set(folder, f);
+    }
+    await this.#treeOf(commit);
+    const folderSet = [...new Set(normalised.values())];
+    const walk = new LastChangeWalk({
+      tip: commit,
+      folders: folderSet,
+      known: options.known,
+      sameAs: (merge, parent, folder) => this.#sameFolder(merge, parent, folder),
+    });
+    if (!walk.done) {
+      const reader = new WalkReader();
+      const result = await this.#run('log', walkArgs(commit, folderSet), {
+        onStdout: (chunk) => {
+          for (const walked of reader.push(chunk)) walk.add(walked);
+          return walk.done ? 'stop' : undefined;
+        },
+      });
+      if (!result.stopped) for (const walked of reader.end()) walk.add(walked);
+    }
+    const answers = await walk.answers();
+    const shas = [...new Set([...answers.values()].flatMap((a) => ('sha' in a ? [a.sha] : [])))];
+    const described = await this.#describe(shas);
+    const out = new Map<string, CommitInfo | undefined>();
+    for (const [given, f] of normalised) {
+      const answer = answers.get(f)!;
+      out.set(given, 'info' in answer ? answer.info : 'sha' in answer ? described.get(answer.sha) : undefined);
+    }
+    return out;
   }
 
   async commitInfo(commit: string): Promise<CommitInfo> {
@@ -320,6 +377,27 @@ export class CliRepository implements GitRepository {
     return tip;
   }
 
+  /** Whether a folder is the same object in both commits, or missing from both. */
+  async #sameFolder(a: string, b: string, folder: string): Promise<boolean> {
+    const [x, y] = await Promise.all([this.#cache.catFile.read(`${a}:${folder}`), this.#cache.catFile.read(`${b}:${folder}`)]);
+    return x?.sha === y?.sha;
+  }
+
+  /** Author, date and message of many commits, in few processes. */
+  async #describe(shas: readonly string[]): Promise<Map<string, CommitInfo>> {
+    const out = new Map<string, CommitInfo>();
+    for (let at = 0; at < shas.length; at += DESCRIBE_BATCH) {
+      const { stdout } = await this.#run('log', describeArgs(shas.slice(at, at + DESCRIBE_BATCH), COMMIT_FORMAT));
+      const fields = stdout.toString('utf8').split('\0');
+      // Each commit is five NUL-terminated fields; a message holds no NUL.
+      for (let i = 0; i + 4 < fields.length; i += 5) {
+        const info = commitOf(fields.slice(i, i + 5));
+        out.set(info.sha, info);
+      }
+    }
+    return out;
+  }
+
   async #treeOf(commit: string): Promise<string> {
     const object = await this.#cache.catFile.read(`${commit}^{tree}`);
     if (object?.type !== 'tree') {
@@ -384,11 +462,12 @@ export class CliRepository implements GitRepository {
         timeoutMs: network ? this.#settings.networkTimeoutMs : this.#settings.localTimeoutMs,
         ...(input !== undefined ? { input } : {}),
         ...(this.#settings.onSpawn ? { onSpawn: this.#settings.onSpawn } : {}),
+        ...(options.onStdout ? { onStdout: options.onStdout } : {}),
       });
     } finally {
       await auth?.cleanup();
     }
-    if (result.timedOut || result.code === null || !ok.includes(result.code)) {
+    if (!result.stopped && (result.timedOut || result.code === null || !ok.includes(result.code))) {
       throw commandError(this.url, operation, result, auth?.secrets ?? [], network);
     }
     // Callers that accept several codes may still need to explain a failure; keep secrets out of it.
@@ -463,7 +542,12 @@ function entryType(mode: string): TreeEntry['type'] {
 }
 
 function parseCommit(stdout: Buffer): CommitInfo {
-  const [sha, name, email, date, ...message] = stdout.toString('utf8').split('\0');
+  return commitOf(stdout.toString('utf8').split('\0'));
+}
+
+/** A commit from the fields of `COMMIT_FORMAT`. */
+function commitOf(fields: readonly string[]): CommitInfo {
+  const [sha, name, email, date, ...message] = fields;
   return {
     sha: sha!.trim(),
     author: { name: name!, email: email!, date: date! },

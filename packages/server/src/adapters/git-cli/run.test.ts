@@ -79,6 +79,35 @@ describe('runGit', () => {
     }
   });
 
+  it('hands standard output to a reader as it comes, and ends the command when the reader has enough', async () => {
+    let bytes = 0;
+    // `yes` writes until it is stopped: only the reader's 'stop' can end it before the time limit.
+    const result = await runGit(['-c', 'alias.endless=!exec yes walk', 'endless'], {
+      timeoutMs: 30_000,
+      onStdout: (chunk) => {
+        bytes += chunk.length;
+        return bytes >= 64 * 1024 ? 'stop' : undefined;
+      },
+    });
+    assert.equal(result.stopped, true);
+    assert.equal(result.timedOut, false);
+    assert.equal(result.stdout.length, 0, 'a reader gets the output instead of the result');
+    assert.ok(bytes >= 64 * 1024);
+
+    const plain = await runGit(['version']);
+    assert.equal(plain.stopped, false);
+  });
+
+  it('rejects with the error of a reader that throws, and ends the command', async () => {
+    const failing = runGit(['-c', 'alias.endless=!exec yes walk', 'endless'], {
+      timeoutMs: 30_000,
+      onStdout: () => {
+        throw new Error('unreadable output');
+      },
+    });
+    await assert.rejects(failing, /unreadable output/);
+  });
+
   it('reports the spawn to the hook before it starts', async () => {
     const seen: string[][] = [];
     await runGit(['version'], { onSpawn: (s) => seen.push([...s.args]) });

@@ -71,6 +71,13 @@ export interface RunGitOptions {
   onSpawn?: (spawned: GitSpawn) => void;
   /** Most bytes of standard error kept (the tail). Default 64 KiB. */
   maxStderrBytes?: number;
+  /**
+   * Receives standard output as it comes, instead of collecting it (`stdout` is then empty).
+   * Returning `'stop'` ends the process at once: a reader that has what it needs does not wait
+   * for the rest (a history walk). Should it throw, the process is ended and `runGit` rejects
+   * with that error.
+   */
+  onStdout?: (chunk: Buffer) => 'stop' | void;
 }
 
 export interface GitResult {
@@ -80,6 +87,8 @@ export interface GitResult {
   stderr: string;
   /** True when the timeout killed it. */
   timedOut: boolean;
+  /** True when `onStdout` asked it to stop (and it was killed). */
+  stopped: boolean;
   durationMs: number;
 }
 
@@ -90,7 +99,8 @@ export function gitArgs(args: readonly string[]): string[] {
 
 /**
  * Runs `git` with `args` (no shell) and collects its output. Resolves with the exit code whatever
- * it is; rejects only when git could not be started. The caller decides what a code means.
+ * it is; rejects only when git could not be started (or `onStdout` threw). The caller decides
+ * what a code means.
  */
 export function runGit(args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
   const { cwd, input, timeoutMs = 60_000, maxStderrBytes = 64 * 1024 } = options;
@@ -111,12 +121,32 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
     const stdout: Buffer[] = [];
     let stderr = Buffer.alloc(0);
     let timedOut = false;
+    let stopped = false;
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child);
     }, timeoutMs);
 
-    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+    const { onStdout } = options;
+    let readerError: unknown;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (onStdout === undefined) {
+        stdout.push(chunk);
+        return;
+      }
+      if (stopped) return;
+      let answer: 'stop' | void;
+      try {
+        answer = onStdout(chunk);
+      } catch (error) {
+        readerError = error;
+        answer = 'stop';
+      }
+      if (answer === 'stop') {
+        stopped = true;
+        killGroup(child);
+      }
+    });
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = Buffer.concat([stderr, chunk]);
       if (stderr.length > maxStderrBytes) stderr = stderr.subarray(stderr.length - maxStderrBytes);
@@ -129,11 +159,16 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (readerError !== undefined) {
+        reject(readerError);
+        return;
+      }
       resolve({
         code,
         stdout: Buffer.concat(stdout),
         stderr: stderr.toString('utf8'),
         timedOut,
+        stopped,
         durationMs: performance.now() - started,
       });
     });
