@@ -26,31 +26,34 @@ function stubDashboardApi() {
     '/api/v1/environments': () => jsonResponse(200, { items: environments }),
     '/api/v1/products': () => jsonResponse(200, { items: products }),
     '/api/v1/applications': () => jsonResponse(200, { items: applications }),
-    '/api/v1/products/cf-101/versions': () =>
+    '/api/v1/versions': () =>
       jsonResponse(200, {
-        product: 'cf-101',
-        environments: [
+        items: [
           {
-            environment: 'dev',
-            applications: [
+            product: 'cf-101',
+            environments: [
               {
-                application: 'cf-101-dev',
                 environment: 'dev',
-                branch: 'main',
-                version: '1.4.0',
-                commit: 'a'.repeat(40),
-                lastChange: { sha: 'b1c2d3e4f5'.padEnd(40, '0'), author: { name: 'Dana Developer', email: 'dana@example.com', date: '2026-01-02T10:00:00Z' }, message: 'cf-101: dev at 1.4.0' },
+                applications: [
+                  {
+                    application: 'cf-101-dev',
+                    environment: 'dev',
+                    branch: 'main',
+                    version: '1.4.0',
+                    commit: 'a'.repeat(40),
+                    lastChange: { sha: 'b1c2d3e4f5'.padEnd(40, '0'), author: { name: 'Dana Developer', email: 'dana@example.com', date: '2026-01-02T10:00:00Z' }, message: 'cf-101: dev at 1.4.0' },
+                  },
+                ],
               },
+              { environment: 'qa', applications: [{ application: 'cf-101-qa', environment: 'qa', branch: 'main', version: '1.3.2' }] },
             ],
           },
-          { environment: 'qa', applications: [{ application: 'cf-101-qa', environment: 'qa', branch: 'main', version: '1.3.2' }] },
-        ],
-      }),
-    '/api/v1/products/web/versions': () =>
-      jsonResponse(200, {
-        product: 'web',
-        environments: [
-          { environment: 'dev', applications: [{ application: 'web-dev', environment: 'dev', branch: 'main', reason: 'Chart.yaml: no such file' }] },
+          {
+            product: 'web',
+            environments: [
+              { environment: 'dev', applications: [{ application: 'web-dev', environment: 'dev', branch: 'main', reason: 'Chart.yaml: no such file' }] },
+            ],
+          },
         ],
       }),
     '/api/v1/releases': () =>

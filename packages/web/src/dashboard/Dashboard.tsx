@@ -1,5 +1,5 @@
 import { Alert, Button, Center, Group, Loader, Select, Stack, Text, Title } from '@mantine/core';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useCallback, useMemo, useState } from 'react';
 import { ApiError, listApplications, listEnvironments, listProducts } from '../api.ts';
@@ -10,17 +10,19 @@ import { applicationNames, buildBoard, filterBoard, summariseProducts, unplacedA
 import { EnvironmentBoard } from './EnvironmentBoard.tsx';
 import { ProductList } from './ProductList.tsx';
 import { promoteLocation, type PromotionRequest } from './promotion.ts';
-import { getProductVersions, listActiveReleases } from './queries.ts';
-import { promotingByEnvironment, type ProductVersions, type VersionIndex, type VersionsFailure } from './versions.ts';
+import { useLiveVersions, versionsQueryKey } from './liveVersions.ts';
+import { listActiveReleases } from './queries.ts';
+import { promotingByEnvironment, type VersionIndex } from './versions.ts';
 
 /** Query keys of the three lists the dashboard reads. */
 export const dashboardQueryKeys = {
   environments: ['environments'],
   products: ['products'],
   applications: ['applications'],
-  /** Every product's versions; `versions(name)` is one product's. */
-  allVersions: ['product-versions'],
-  versions: (product: string) => ['product-versions', product] as const,
+  /** Every product's versions, as the board holds them. */
+  versions: versionsQueryKey,
+  /** One product's versions, as its page holds them. */
+  productVersions: (product: string) => ['product-versions-of', product] as const,
   activeReleases: ['dashboard', 'active-releases'],
 } as const;
 
@@ -95,32 +97,12 @@ function LoadedDashboard(props: Omit<DashboardViewProps, 'versions' | 'promoting
     () => [...new Set(props.applications.map((application) => application.spec.product))].sort(),
     [props.applications],
   );
-  const combineVersions = useCallback(
-    (results: readonly { data?: ProductVersions | undefined; error: Error | null }[]): VersionIndex => {
-      const index = new Map<string, ProductVersions | VersionsFailure>();
-      productNames.forEach((name, at) => {
-        const result = results[at];
-        if (result?.data !== undefined) index.set(name, result.data);
-        else if (result?.error) index.set(name, { error: `the versions could not be read: ${errorMessage(result.error)}` });
-      });
-      return index;
-    },
-    [productNames],
-  );
-  const versions = useQueries({
-    queries: productNames.map((name) => ({
-      queryKey: dashboardQueryKeys.versions(name),
-      queryFn: ({ signal }: { signal: AbortSignal }) => getProductVersions(name, signal),
-      staleTime: 0,
-    })),
-    combine: combineVersions,
-  });
+  const versions = useLiveVersions(productNames);
   const active = useQuery({
     queryKey: dashboardQueryKeys.activeReleases,
     queryFn: ({ signal }) => listActiveReleases(signal),
     staleTime: 0,
   });
-  useRefreshOnEvents({ types: ['version'] }, dashboardQueryKeys.allVersions);
   useRefreshOnEvents({ types: ['release', 'step'] }, dashboardQueryKeys.activeReleases);
 
   const promoting = useMemo(() => promotingByEnvironment(active.data ?? []), [active.data]);
@@ -149,6 +131,9 @@ export interface DashboardViewProps {
   /** A drop or a Promote menu choice asked for this promotion. */
   onPromote?: (request: PromotionRequest) => void;
 }
+
+/** Choices a filter's list shows at once; typing narrows the rest (a big workspace has thousands of applications). */
+const CHOICES_SHOWN = 100;
 
 const noFilter: BoardFilter = { product: null, application: null };
 
@@ -179,6 +164,7 @@ export function DashboardView({ environments, products, applications, versions, 
               clearable
               searchable
               data={productChoices}
+              limit={CHOICES_SHOWN}
               value={filter.product}
               onChange={(product) => setFilter({ product, application: null })}
             />
@@ -190,6 +176,7 @@ export function DashboardView({ environments, products, applications, versions, 
               clearable
               searchable
               data={applicationChoices}
+              limit={CHOICES_SHOWN}
               value={filter.application}
               onChange={(application) => setFilter({ ...filter, application })}
             />

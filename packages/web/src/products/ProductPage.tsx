@@ -19,8 +19,8 @@ function errorText(error: unknown): string {
 export function ProductPage() {
   const { name = '' } = useParams({ strict: false }) as { name?: string };
   const product = useQuery({ queryKey: productKeys.one(name), queryFn: ({ signal }) => getProduct(name, signal) });
-  const versions = useQuery({ queryKey: dashboardQueryKeys.versions(name), queryFn: ({ signal }) => getProductVersions(name, signal) });
-  useRefreshOnEvents({ product: name, types: ['version'] }, dashboardQueryKeys.versions(name));
+  const versions = useQuery({ queryKey: dashboardQueryKeys.productVersions(name), queryFn: ({ signal }) => getProductVersions(name, signal) });
+  useRefreshOnEvents({ product: name, types: ['version'] }, dashboardQueryKeys.productVersions(name));
 
   if (product.isError) {
     return (
