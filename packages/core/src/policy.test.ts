@@ -213,6 +213,85 @@ describe('resolvePolicy', () => {
         warnings: [NONE_WITHOUT_PRE('cf-101', 'production')],
       },
     ],
+    [
+      'an inline null removes the policies\' workflow and says which inline settings did it',
+      {
+        ...base,
+        policies: [policy('checks', 0, { preAction: 'smoke-tests', action: 'commit', postAction: 'notify' })],
+        inline: { preAction: null },
+        inlineSource: 'manual',
+      },
+      {
+        fields: {
+          action: { value: 'commit', source: { type: 'policy', name: 'checks', priority: 0 } },
+          postAction: { value: 'notify', source: { type: 'policy', name: 'checks', priority: 0 } },
+        },
+        matched: [{ name: 'checks', priority: 0 }],
+        removed: [
+          {
+            field: 'preAction',
+            source: { type: 'inline', name: 'manual' },
+            overridden: { value: 'smoke-tests', source: { type: 'policy', name: 'checks', priority: 0 } },
+          },
+        ],
+        warnings: [],
+      },
+    ],
+    [
+      'two inline nulls remove both workflows, each overriding the policy that set it',
+      {
+        ...base,
+        policies: [policy('checks', 0, { preAction: 'lint', action: 'pr' }), policy('later', 3, { postAction: 'notify' })],
+        inline: { postAction: null, preAction: null },
+        inlineSource: 'flow "three-env" step "production"',
+      },
+      {
+        fields: { action: { value: 'pr', source: { type: 'policy', name: 'checks', priority: 0 } } },
+        matched: [
+          { name: 'checks', priority: 0 },
+          { name: 'later', priority: 3 },
+        ],
+        removed: [
+          {
+            field: 'preAction',
+            source: { type: 'inline', name: 'flow "three-env" step "production"' },
+            overridden: { value: 'lint', source: { type: 'policy', name: 'checks', priority: 0 } },
+          },
+          {
+            field: 'postAction',
+            source: { type: 'inline', name: 'flow "three-env" step "production"' },
+            overridden: { value: 'notify', source: { type: 'policy', name: 'later', priority: 3 } },
+          },
+        ],
+        warnings: [],
+      },
+    ],
+    [
+      'an inline null for a workflow no policy sets: removed, nothing overridden',
+      { ...base, policies: [policy('global', 0, { action: 'commit' })], inline: { postAction: null } },
+      {
+        fields: { action: { value: 'commit', source: { type: 'policy', name: 'global', priority: 0 } } },
+        matched: [{ name: 'global', priority: 0 }],
+        removed: [{ field: 'postAction', source: { type: 'inline', name: 'inline' } }],
+        warnings: [],
+      },
+    ],
+    [
+      'action none with the pre-action removed inline warns',
+      { ...base, policies: [policy('scripted', 0, { action: 'none', preAction: 'promote-by-script' })], inline: { preAction: null }, inlineSource: 'manual' },
+      {
+        fields: { action: { value: 'none', source: { type: 'policy', name: 'scripted', priority: 0 } } },
+        matched: [{ name: 'scripted', priority: 0 }],
+        removed: [
+          {
+            field: 'preAction',
+            source: { type: 'inline', name: 'manual' },
+            overridden: { value: 'promote-by-script', source: { type: 'policy', name: 'scripted', priority: 0 } },
+          },
+        ],
+        warnings: [NONE_WITHOUT_PRE('cf-101', 'production')],
+      },
+    ],
   ];
 
   for (const [title, input, expected] of cases) {

@@ -1,5 +1,5 @@
 import { warning, type Problem } from './problems.ts';
-import type { Action, EnvironmentKind, PolicySettings, PromotionPolicy } from './resources/schemas.ts';
+import type { Action, EnvironmentKind, InlinePolicySettings, PromotionPolicy } from './resources/schemas.ts';
 
 /** The action used when no policy and no inline setting gives one. */
 export const DEFAULT_ACTION: Action = 'commit';
@@ -17,6 +17,19 @@ export interface ResolvedField<T> {
   source: PolicySource;
 }
 
+/** The two fields that name a workflow, the ones inline settings may set to `null`. */
+export const WORKFLOW_FIELDS = ['preAction', 'postAction'] as const;
+export type WorkflowField = (typeof WORKFLOW_FIELDS)[number];
+
+/** A workflow field inline settings set to `null`: no workflow there, whatever the policies say. */
+export interface RemovedWorkflow {
+  field: WorkflowField;
+  /** The inline settings that said so. */
+  source: Extract<PolicySource, { type: 'inline' }>;
+  /** What the policies gave and no longer runs; absent when no policy set this field. */
+  overridden?: ResolvedField<string>;
+}
+
 export interface ResolvedPolicy {
   fields: {
     /** Workflow run before the action; absent when nothing sets one. */
@@ -28,6 +41,8 @@ export interface ResolvedPolicy {
   };
   /** The policies whose selector matched, in the order they were applied (first wins). */
   matched: { name: string; priority: number }[];
+  /** Workflow fields inline settings set to `null`, in field order; absent when none. Such a field is absent from `fields`. */
+  removed?: RemovedWorkflow[];
   /** `no-matching-policy`, `no-action`, `none-without-pre-action`; they never block a promotion. */
   warnings: Problem[];
 }
@@ -37,8 +52,11 @@ export interface ResolvePolicyInput {
   /** The target environment. */
   environment: { name: string; kind: EnvironmentKind };
   policies: readonly PromotionPolicy[];
-  /** Settings of the flow step or the manual form; each field set here overrides the policies. */
-  inline?: PolicySettings | undefined;
+  /**
+   * Settings of the flow step or the manual form; each field set here overrides the policies, and
+   * a workflow set to `null` removes theirs.
+   */
+  inline?: InlinePolicySettings | undefined;
   /** How to name the inline settings in a field's source; default `inline`. */
   inlineSource?: string | undefined;
 }
@@ -67,19 +85,24 @@ export function comparePolicies(a: PromotionPolicy, b: PromotionPolicy): number 
 
 type Found = Partial<ResolvedPolicy['fields']>;
 
-/** Copies the fields `settings` sets into `found`; `override` says whether they replace fields already found. */
-function take(found: Found, settings: PolicySettings, source: PolicySource, override: boolean): void {
-  if (settings.preAction !== undefined && (override || !found.preAction)) found.preAction = { value: settings.preAction, source };
-  if (settings.action !== undefined && (override || !found.action)) found.action = { value: settings.action, source };
-  if (settings.postAction !== undefined && (override || !found.postAction)) found.postAction = { value: settings.postAction, source };
+/**
+ * Copies the fields `settings` sets into `found` (a `null` workflow sets nothing here; the caller
+ * removes it); `override` says whether they replace fields already found.
+ */
+function take(found: Found, settings: InlinePolicySettings, source: PolicySource, override: boolean): void {
+  const { preAction, action, postAction } = settings;
+  if (typeof preAction === 'string' && (override || !found.preAction)) found.preAction = { value: preAction, source };
+  if (action !== undefined && (override || !found.action)) found.action = { value: action, source };
+  if (typeof postAction === 'string' && (override || !found.postAction)) found.postAction = { value: postAction, source };
 }
 
 /**
  * The pre-action, action and post-action for one product promoted to one environment, and where
  * each came from. The matching policies are taken in precedence order (`comparePolicies`); each
  * field comes from the first of them that sets it, so different fields may come from different
- * policies. Then each field set inline replaces that field alone. With no action anywhere the
- * action is `commit`, from the default.
+ * policies. Then each field set inline replaces that field alone; an inline workflow of `null`
+ * leaves the field absent and is listed in `removed`. With no action anywhere the action is
+ * `commit`, from the default.
  */
 export function resolvePolicy(input: ResolvePolicyInput): ResolvedPolicy {
   const { product, environment } = input;
@@ -89,7 +112,17 @@ export function resolvePolicy(input: ResolvePolicyInput): ResolvedPolicy {
   for (const policy of matching) {
     take(found, policy.spec.policy, { type: 'policy', name: policy.metadata.name, priority: policy.spec.priority }, false);
   }
-  if (input.inline) take(found, input.inline, { type: 'inline', name: input.inlineSource ?? 'inline' }, true);
+  const removed: RemovedWorkflow[] = [];
+  if (input.inline) {
+    const source = { type: 'inline', name: input.inlineSource ?? 'inline' } as const;
+    for (const field of WORKFLOW_FIELDS) {
+      if (input.inline[field] !== null) continue;
+      const overridden = found[field];
+      removed.push({ field, source, ...(overridden ? { overridden } : {}) });
+      delete found[field];
+    }
+    take(found, input.inline, source, true);
+  }
 
   const warnings: Problem[] = [];
   if (matching.length === 0) warnings.push(warning('no-matching-policy', '', `no promotion policy matches ${pair}`));
@@ -115,6 +148,7 @@ export function resolvePolicy(input: ResolvePolicyInput): ResolvedPolicy {
       ...(found.postAction ? { postAction: found.postAction } : {}),
     },
     matched: matching.map((p) => ({ name: p.metadata.name, priority: p.spec.priority })),
+    ...(removed.length > 0 ? { removed } : {}),
     warnings,
   };
 }

@@ -2,7 +2,7 @@ import { assertNever } from './assert.ts';
 import { validateWorkflowTemplate } from './workflows/validate.ts';
 import { descendants, findCycle, flowGraph, topologicalLayers, type FlowGraph } from './flow/graph.ts';
 import { error, formatPath, warning, type Problem, type ProblemLocation } from './problems.ts';
-import type { Application, Hooks, PolicySettings, Product, PromotionFlow, PromotionPolicy, Resource, ResourceKind } from './resources/schemas.ts';
+import type { Application, Hooks, InlinePolicySettings, Product, PromotionFlow, PromotionPolicy, Resource, ResourceKind } from './resources/schemas.ts';
 
 /** Where a resource came from (file, document), so its problems can say so. */
 export type LocateResource = (resource: Resource, index: number) => ProblemLocation;
@@ -12,7 +12,7 @@ const quoteAll = (names: readonly string[]): string => names.map(quote).join(', 
 const plural = (count: number, one: string, many: string): string => (count === 1 ? one : many);
 
 const HOOKS = ['onStart', 'onSuccess', 'onFail'] as const satisfies readonly (keyof Hooks)[];
-const POLICY_WORKFLOWS = ['preAction', 'postAction'] as const satisfies readonly (keyof PolicySettings)[];
+const POLICY_WORKFLOWS = ['preAction', 'postAction'] as const satisfies readonly (keyof InlinePolicySettings)[];
 
 /** The names defined for each kind, for resolving references. */
 interface Index {
@@ -173,9 +173,10 @@ function checkHooks(hooks: Hooks | undefined, base: PropertyKey[], prefix: strin
   }
 }
 
-function checkPolicyWorkflows(policy: PolicySettings | undefined, base: PropertyKey[], prefix: string, index: Index, at: ProblemLocation, report: Report): void {
+function checkPolicyWorkflows(policy: InlinePolicySettings | undefined, base: PropertyKey[], prefix: string, index: Index, at: ProblemLocation, report: Report): void {
   for (const field of POLICY_WORKFLOWS) {
-    checkWorkflow(policy?.[field], formatPath([...base, field]), `${prefix}${field}`, index, at, report);
+    // A null workflow (inline "none here") names nothing to check.
+    checkWorkflow(policy?.[field] ?? undefined, formatPath([...base, field]), `${prefix}${field}`, index, at, report);
   }
 }
 

@@ -21,7 +21,20 @@ interface Preview {
     noChange: boolean;
     problems: Problem[];
   }[];
-  policy: { fields: Partial<Record<'preAction' | 'action' | 'postAction', { value: string; source: Source }>>; warnings: Problem[] };
+  policy: {
+    fields: Partial<Record<'preAction' | 'action' | 'postAction', { value: string; source: Source }>>;
+    removed?: { field: 'preAction' | 'postAction'; source: Source; overridden?: { value: string; source: Source } }[];
+    warnings: Problem[];
+  };
+}
+
+/** What `--pre-action` and `--post-action` take to run no workflow, even one a policy sets. */
+const NO_WORKFLOW = 'none';
+
+/** A workflow option as the API takes it: absent, a name, or null for `none`. */
+function workflowOption(value: string | undefined): string | null | undefined {
+  if (value === undefined || value === '') return undefined;
+  return value === NO_WORKFLOW ? null : value;
 }
 
 type Paint = (text: string) => string;
@@ -54,6 +67,12 @@ export function renderPreview(p: Preview, colour: boolean): string {
   out.push(c.bold(`Promote ${p.product} from ${p.from} to ${p.to} (dry run: nothing is written)`), '');
   for (const field of ['preAction', 'action', 'postAction'] as const) {
     const f = p.policy.fields[field];
+    const removed = p.policy.removed?.find((r) => r.field === field);
+    if (removed) {
+      const instead = removed.overridden ? `; ${removed.overridden.value} from ${sourceText(removed.overridden.source)} does not run` : '';
+      out.push(`  ${field.padEnd(11)} ${'none'.padEnd(20)} ${c.dim(`removed by ${sourceText(removed.source)}${instead}`)}`);
+      continue;
+    }
     out.push(`  ${field.padEnd(11)} ${(f?.value ?? '-').padEnd(20)} ${c.dim(sourceText(f?.source))}`);
   }
   for (const w of p.policy.warnings) out.push(c.yellow(`  ${formatProblem(w)}`));
@@ -83,8 +102,8 @@ export function registerPromote(program: Command, ctx: Context): void {
     .requiredOption('--to <environment>', 'target environment')
     .option('--app <application>', 'source application, when the product has several in the source environment')
     .option('--action <action>', 'commit, pr or none (overrides the policy)')
-    .option('--pre-action <workflow>', 'pre-action workflow (overrides the policy)')
-    .option('--post-action <workflow>', 'post-action workflow (overrides the policy)')
+    .option('--pre-action <workflow>', 'pre-action workflow (overrides the policy); none: no pre-action, even one a policy sets')
+    .option('--post-action <workflow>', 'post-action workflow (overrides the policy); none: no post-action, even one a policy sets')
     .option('--dry-run', 'show the change set and the resolved policy without writing anything')
     .option('--watch', 'follow the release live until it ends (exit 1 unless it succeeds)')
     .option('-o, --output <format>', 'table (a coloured diff), yaml or json', 'table')
@@ -93,10 +112,12 @@ export function registerPromote(program: Command, ctx: Context): void {
       if (opts.action && !['commit', 'pr', 'none'].includes(opts.action)) {
         throw new CliError(`--action must be one of commit, pr, none, got "${opts.action}"`, EXIT.usage);
       }
+      const preAction = workflowOption(opts.preAction);
+      const postAction = workflowOption(opts.postAction);
       const inline = {
         ...(opts.action ? { action: opts.action } : {}),
-        ...(opts.preAction ? { preAction: opts.preAction } : {}),
-        ...(opts.postAction ? { postAction: opts.postAction } : {}),
+        ...(preAction !== undefined ? { preAction } : {}),
+        ...(postAction !== undefined ? { postAction } : {}),
       };
       if (!opts.dryRun) {
         const created = await ctx.client().request<ApiRelease>('POST', '/api/v1/promotions', {

@@ -3,7 +3,7 @@ import { DEFAULT_FLOW_TIMEOUT, parseDuration } from '../duration.ts';
 import { flowGraph, findCycle, topologicalLayers } from '../flow/graph.ts';
 import { resolvePolicy } from '../policy.ts';
 import { error, warning, type Problem } from '../problems.ts';
-import type { Application, Environment, Hooks, PolicySettings, Product, PromotionFlow, PromotionPolicy, PromotionTemplate } from '../resources/schemas.ts';
+import type { Application, Environment, Hooks, InlinePolicySettings, Product, PromotionFlow, PromotionPolicy, PromotionTemplate } from '../resources/schemas.ts';
 import { resolvePromotionTemplate } from '../template.ts';
 import type { ReleaseApplication, ReleaseCommit, ReleaseSnapshot, ReleaseStepPlan } from './model.ts';
 
@@ -17,7 +17,7 @@ export interface ReleaseFlowInput {
   triggerEnvironment: string;
   triggerWorkflow?: string;
   timeout?: string;
-  steps: readonly { environment: string; dependsOn?: readonly string[]; policy?: PolicySettings; hooks?: Hooks }[];
+  steps: readonly { environment: string; dependsOn?: readonly string[]; policy?: InlinePolicySettings; hooks?: Hooks }[];
   hooks?: Hooks;
 }
 
@@ -29,9 +29,10 @@ export function flowOf(flow: PromotionFlow): ReleaseFlowInput {
 
 /**
  * The flow of a manual promotion: the source environment as trigger, one target step with the
- * settings the person chose (each may be absent: then policies decide).
+ * settings the person chose (each may be absent: then policies decide; a workflow set to `null`
+ * runs none).
  */
-export function manualFlow(source: string, target: string, policy: PolicySettings = {}): ReleaseFlowInput {
+export function manualFlow(source: string, target: string, policy: InlinePolicySettings = {}): ReleaseFlowInput {
   return { name: MANUAL_FLOW, triggerEnvironment: source, steps: [{ environment: target, policy }] };
 }
 

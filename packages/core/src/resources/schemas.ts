@@ -24,13 +24,40 @@ export type Metadata = z.infer<typeof Metadata>;
 export const Action = z.enum(['commit', 'pr', 'none']);
 export type Action = z.infer<typeof Action>;
 
-/** Pre-action workflow, action and post-action workflow; every field optional. */
+/**
+ * A PromotionPolicy's workflow: a name, or absent. `null` is refused with a message saying where
+ * it belongs: policies compose field by field, so "no workflow" is said inline, where it wins.
+ */
+const PolicyWorkflow = Ref.nullable()
+  .transform((name, ctx) => {
+    if (name !== null) return name;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must name a workflow; null ("no workflow") belongs in a flow step\'s policy or a manual promotion, where it removes what policies set; leave the field out here',
+      params: { rule: 'type' },
+    });
+    return z.NEVER;
+  })
+  .optional();
+
+/** Pre-action workflow, action and post-action workflow of a PromotionPolicy; every field optional. */
 export const PolicySettings = z.strictObject({
-  preAction: Ref.optional(),
+  preAction: PolicyWorkflow,
   action: Action.optional(),
-  postAction: Ref.optional(),
+  postAction: PolicyWorkflow,
 });
 export type PolicySettings = z.infer<typeof PolicySettings>;
+
+/**
+ * Settings given inline: a flow step's `policy`, or a manual promotion's. Each field set replaces
+ * what the policies give; a workflow set to `null` means none for this step, whatever they say.
+ */
+export const InlinePolicySettings = z.strictObject({
+  preAction: Ref.nullable().optional(),
+  action: Action.optional(),
+  postAction: Ref.nullable().optional(),
+});
+export type InlinePolicySettings = z.infer<typeof InlinePolicySettings>;
 
 export const Hooks = z.strictObject({ onStart: Ref.optional(), onSuccess: Ref.optional(), onFail: Ref.optional() });
 export type Hooks = z.infer<typeof Hooks>;
@@ -115,7 +142,7 @@ export const FlowStep = z.strictObject({
   environment: Ref,
   /** Default: the step above (the first step: the trigger environment). */
   dependsOn: z.array(Ref).optional(),
-  policy: PolicySettings.optional(),
+  policy: InlinePolicySettings.optional(),
   hooks: Hooks.optional(),
 });
 export type FlowStep = z.infer<typeof FlowStep>;

@@ -11,7 +11,9 @@ const PreviewRequestSchema = z
     from: z.string().min(1).openapi({ description: 'Source environment' }),
     to: z.string().min(1).openapi({ description: 'Target environment' }),
     application: z.string().min(1).optional().openapi({ description: 'Source application, when the product has several in the source environment' }),
-    inline: PolicySettingsSchema.optional().openapi({ description: 'Overrides of the resolved policy, field by field' }),
+    inline: PolicySettingsSchema.extend({ preAction: z.string().min(1).nullable().optional(), postAction: z.string().min(1).nullable().optional() })
+      .optional()
+      .openapi({ description: "Overrides of the resolved policy, field by field; a workflow of null removes the policies' one" }),
   })
   .strict()
   .openapi('PreviewRequest');

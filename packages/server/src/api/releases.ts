@@ -86,8 +86,8 @@ const PromoteSchema = z
     to: z.string().min(1).openapi({ description: 'Target environment' }),
     application: z.string().min(1).optional().openapi({ description: 'Source application, when the product has several in the source environment' }),
     action: z.enum(['commit', 'pr', 'none']).optional().openapi({ description: 'Overrides the policies' }),
-    preAction: z.string().min(1).optional(),
-    postAction: z.string().min(1).optional(),
+    preAction: z.string().min(1).nullable().optional().openapi({ description: "Replaces the policies' pre-action workflow; null: none for this promotion" }),
+    postAction: z.string().min(1).nullable().optional().openapi({ description: "Replaces the policies' post-action workflow; null: none for this promotion" }),
   })
   .strict()
   .openapi('Promote');

@@ -5,7 +5,7 @@ import {
   resolvePromotionTemplate,
   type Application,
   type FileChange,
-  type PolicySettings,
+  type InlinePolicySettings,
   type Problem,
   type ResolvedPolicy,
   type Resource,
@@ -25,8 +25,8 @@ export interface PreviewRequest {
   application?: string;
   /** Pin the source to this commit instead of its branch tip (a release's trigger commit). */
   sourceCommit?: string;
-  /** Settings the person edits in the preview; they override the policies field by field. */
-  inline?: PolicySettings;
+  /** Settings the person edits in the preview; they override the policies field by field, a null workflow removes theirs. */
+  inline?: InlinePolicySettings;
 }
 
 export interface FolderRef {

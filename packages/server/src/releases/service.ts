@@ -12,6 +12,7 @@ import {
   releaseCounters,
   type Action,
   type Application,
+  type InlinePolicySettings,
   type Problem,
   type Product,
   type PromotionTemplate,
@@ -67,10 +68,10 @@ export interface ManualPromotion {
   to: string;
   /** The source application when the product has several in `from`. */
   application?: string;
-  /** Override the policies for this promotion, field by field. */
+  /** Override the policies for this promotion, field by field; a workflow of `null` runs none. */
   action?: Action;
-  preAction?: string;
-  postAction?: string;
+  preAction?: string | null;
+  postAction?: string | null;
 }
 
 /** A flow started by hand for a product. */
@@ -126,7 +127,11 @@ export class ReleaseService {
   /** Promotes a product from one environment to another: a release of the `manual` flow. */
   async promote(input: ManualPromotion, initiator: string): Promise<Result<ReleaseView>> {
     if (input.from === input.to) return fail('validation_failed', `promotion of "${input.product}": source and target are both "${input.from}"`);
-    const policy = { ...(input.action ? { action: input.action } : {}), ...(input.preAction ? { preAction: input.preAction } : {}), ...(input.postAction ? { postAction: input.postAction } : {}) };
+    const policy: InlinePolicySettings = {
+      ...(input.action ? { action: input.action } : {}),
+      ...(input.preAction !== undefined ? { preAction: input.preAction } : {}),
+      ...(input.postAction !== undefined ? { postAction: input.postAction } : {}),
+    };
     const created = await this.#create({ flow: manualFlow(input.from, input.to, policy), product: input.product, trigger: 'manual', initiator, ...(input.application ? { application: input.application } : {}) });
     return created.ok ? ok(created.value.release) : created;
   }

@@ -142,7 +142,8 @@ export function nodeLines(spec: FlowSpec, environment: string): string[] {
   if (environment === spec.triggerEnvironment) return [`trigger workflow: ${spec.triggerWorkflow ?? 'none'}`];
   const step = spec.steps.find((s) => s.environment === environment);
   const policy = step?.policy ?? {};
-  const lines = [`pre: ${policy.preAction ?? 'from policies'}`, `action: ${actionLabel(policy.action)}`, `post: ${policy.postAction ?? 'from policies'}`];
+  const workflow = (name: string | null | undefined) => (name === null ? 'none' : (name ?? 'from policies'));
+  const lines = [`pre: ${workflow(policy.preAction)}`, `action: ${actionLabel(policy.action)}`, `post: ${workflow(policy.postAction)}`];
   const hooks = Object.entries(step?.hooks ?? {}).filter(([, v]) => v !== undefined);
   if (hooks.length > 0) lines.push(`hooks: ${hooks.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   return lines;

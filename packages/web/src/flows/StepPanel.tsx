@@ -44,6 +44,31 @@ function WorkflowSelect(props: { label: string; value: string | undefined; workf
   );
 }
 
+/** The choice that means "no workflow here, whatever the policies set"; never a workflow name (those are DNS labels). */
+const NO_WORKFLOW = '(none)';
+
+/**
+ * A step's pre- or post-action slot: empty comes from the policies, a workflow replaces theirs,
+ * and "None" (stored as null) runs no workflow even where a policy sets one.
+ */
+function PolicyWorkflowSelect(props: { label: string; value: string | null | undefined; workflows: readonly string[]; readOnly: boolean; onChange: (value: string | null | undefined) => void }) {
+  const named = props.value ?? undefined;
+  const workflows = named && !props.workflows.includes(named) ? [...props.workflows, named] : [...props.workflows];
+  return (
+    <Select
+      label={props.label}
+      placeholder="From policies"
+      data={[{ value: NO_WORKFLOW, label: 'None (even where a policy sets one)' }, ...workflows]}
+      value={props.value === null ? NO_WORKFLOW : (named ?? null)}
+      onChange={(v) => props.onChange(v === NO_WORKFLOW ? null : (v ?? undefined))}
+      clearable
+      clearButtonProps={{ 'aria-label': `Leave the ${props.label.toLowerCase()} to the policies`, 'aria-hidden': false }}
+      searchable
+      disabled={props.readOnly}
+    />
+  );
+}
+
 function RemoveDialog({ spec, environment, onClose, onRemove }: { spec: FlowSpec; environment: string; onClose: () => void; onRemove: (mode: RemoveMode) => void }) {
   const [mode, setMode] = useState<RemoveMode>('reconnect');
   const parents = stepWaitsFor(spec, environment);
@@ -147,10 +172,9 @@ export function StepPanel(props: PanelProps) {
             disabled={readOnly}
           />
         ) : (
-          <WorkflowSelect
+          <PolicyWorkflowSelect
             key={slot}
             label={POLICY_SLOT_LABELS[slot]}
-            placeholder="From policies"
             value={step.policy?.[slot]}
             workflows={props.workflows}
             readOnly={readOnly}

@@ -1,10 +1,10 @@
-import { descendants, flowGraph, stepDependsOn, STAGECOACH_API_VERSION, type FlowStep, type Hooks, type PolicySettings, type PromotionFlow } from '@stagecoach/core';
+import { descendants, flowGraph, stepDependsOn, STAGECOACH_API_VERSION, type FlowStep, type Hooks, type InlinePolicySettings, type PromotionFlow } from '@stagecoach/core';
 
 /** The spec of a promotion flow, as the builder edits it. */
 export type FlowSpec = PromotionFlow['spec'];
 
-/** The three policy slots of a step; an absent slot comes from the promotion policies. */
-export type PolicySlot = keyof PolicySettings;
+/** The three policy slots of a step; an absent slot comes from the promotion policies, a null workflow runs none. */
+export type PolicySlot = keyof InlinePolicySettings;
 /** The three hook slots of a step or of the whole flow. */
 export type HookSlot = keyof Hooks;
 
@@ -55,7 +55,7 @@ function cleanStep(step: FlowStep): FlowStep {
     environment: step.environment,
     ...(step.dependsOn !== undefined ? { dependsOn: [...step.dependsOn] } : {}),
     ...(policy && POLICY_SLOTS.some((s) => policy[s] !== undefined)
-      ? { policy: Object.fromEntries(POLICY_SLOTS.filter((s) => policy[s] !== undefined).map((s) => [s, policy[s]])) as PolicySettings }
+      ? { policy: Object.fromEntries(POLICY_SLOTS.filter((s) => policy[s] !== undefined).map((s) => [s, policy[s]])) as InlinePolicySettings }
       : {}),
     ...(nonEmptyHooks(step.hooks) ? { hooks: orderedHooks(step.hooks) } : {}),
   };
@@ -151,11 +151,14 @@ export function setTriggerEnvironment(spec: FlowSpec, environment: string): Flow
   }));
 }
 
-/** Sets or clears (undefined or '') one policy slot of a step; a cleared slot comes from the policies. */
-export function setStepPolicy(spec: FlowSpec, environment: string, slot: PolicySlot, value: string | undefined): FlowSpec {
+/**
+ * Sets or clears (undefined or '') one policy slot of a step; a cleared slot comes from the
+ * policies, a workflow slot set to null runs none whatever they say.
+ */
+export function setStepPolicy(spec: FlowSpec, environment: string, slot: PolicySlot, value: string | null | undefined): FlowSpec {
   return mapStep(spec, environment, (step) => {
-    const policy: Record<string, string | undefined> = { ...step.policy, [slot]: value || undefined };
-    return withField(step, 'policy', policy as PolicySettings);
+    const policy: Record<string, string | null | undefined> = { ...step.policy, [slot]: value === '' ? undefined : value };
+    return withField(step, 'policy', policy as InlinePolicySettings);
   });
 }
 

@@ -96,6 +96,27 @@ describe('CommitChangesPage', () => {
     expect(bodyOf(fetchMock, '/api/v1/promotions')).toEqual({ product: 'cf-101', from: 'dev', to: 'qa', action: 'pr' });
   });
 
+  it('removes the pre-action a policy sets when its select is cleared, and promotes with preAction null', async () => {
+    const fetchMock = stubApi();
+    const { router } = await renderPage(CommitChangesPage, { path: '/promote', url });
+    await screen.findByText('$.image.tag');
+
+    const settings = screen.getByRole('region', { name: 'Promotion settings' });
+    const pre = within(settings).getByRole('combobox', { name: 'Pre-action workflow' }) as HTMLInputElement;
+    expect(pre.value).toBe('smoke-tests');
+    fireEvent.click(within(settings).getByRole('button', { name: 'Remove the pre-action workflow' }));
+
+    await waitFor(() => expect(pre.value).toBe(''));
+    expect(pre.placeholder).toBe('none (removed here)');
+    expect(within(settings).getByText('removed here; smoke-tests from policy qa-checks')).toBeTruthy();
+    const post = within(settings).getByRole('combobox', { name: 'Post-action workflow' }) as HTMLInputElement;
+    expect(post.placeholder).toBe('none');
+    fireEvent.click(screen.getByRole('button', { name: 'Promote' }));
+
+    await waitFor(() => expect(router.state.location.pathname).toBe('/releases/01rel'));
+    expect(bodyOf(fetchMock, '/api/v1/promotions')).toEqual({ product: 'cf-101', from: 'dev', to: 'qa', preAction: null });
+  });
+
   it('asks which source application to promote from when the product has several there, and previews that one', async () => {
     const app = (name: string, environment: string) => ({
       apiVersion: 'stagecoach.dev/v1alpha1',

@@ -4,8 +4,9 @@ import type { PreviewPolicy } from './api.ts';
 import {
   ACTION_CHOICES,
   actionDescription,
-  canClearWorkflow,
   describeSource,
+  describeWorkflow,
+  removedHere,
   settingsFromPolicy,
   type PromotionSettings,
 } from './settings.ts';
@@ -22,27 +23,27 @@ function isAction(value: string): value is Action {
   return ACTION_CHOICES.some((choice) => choice.value === value);
 }
 
-/** The action and the pre- and post-action workflows, each saying which policy supplied it. */
+/**
+ * The action and the pre- and post-action workflows, each saying which policy supplied it. A
+ * workflow select can be cleared: then no workflow runs there, even one a policy sets.
+ */
 export function PromotionSettingsForm({ policy, settings, workflows, onChange, disabled }: Props) {
   const resolved = settingsFromPolicy(policy);
 
   function workflowSelect(slot: 'preAction' | 'postAction', label: string) {
     const value = settings[slot];
-    const clearable = canClearWorkflow(policy, slot);
     // A workflow the policy names stays choosable even if it has since been deleted.
     const data = value !== null && !workflows.includes(value) ? [value, ...workflows] : [...workflows];
     return (
       <Select
         label={label}
-        description={
-          describeSource(policy.fields[slot]?.source, value !== resolved[slot]) +
-          (clearable ? '' : ' · a workflow set by a policy can be replaced, not removed')
-        }
-        placeholder="none"
+        description={describeWorkflow(policy, settings, slot)}
+        placeholder={removedHere(policy, settings, slot) ? 'none (removed here)' : 'none'}
         data={data}
         value={value}
-        clearable={clearable}
-        allowDeselect={clearable}
+        clearable
+        // Named and not hidden, so the way to remove a workflow is found by assistive technology too.
+        clearButtonProps={{ 'aria-label': `Remove the ${label.toLowerCase()}`, 'aria-hidden': false }}
         searchable
         disabled={disabled}
         onChange={(next) => onChange({ ...settings, [slot]: next })}

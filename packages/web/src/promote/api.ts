@@ -1,4 +1,4 @@
-import type { Action, PolicySource } from '@stagecoach/core';
+import type { Action, PolicySource, RemovedWorkflow } from '@stagecoach/core';
 import { apiGet, apiPost } from '../api.ts';
 import type { ResourceList } from '../resources.ts';
 
@@ -67,6 +67,8 @@ export interface PreviewPolicy {
     postAction?: ResolvedField<string>;
   };
   matched: { name: string; priority: number }[];
+  /** Workflows inline settings of the request set to `null`; absent when none. */
+  removed?: RemovedWorkflow[];
   warnings: PreviewProblem[];
 }
 
@@ -87,11 +89,11 @@ export interface PromotionTarget {
   application?: string;
 }
 
-/** Settings that replace the resolved policy's, field by field; absent fields keep the policy's. */
+/** Settings that replace the resolved policy's, field by field; absent fields keep the policy's, a `null` workflow runs none. */
 export interface PolicyOverrides {
   action?: Action;
-  preAction?: string;
-  postAction?: string;
+  preAction?: string | null;
+  postAction?: string | null;
 }
 
 /** The part of a created release the page needs. */

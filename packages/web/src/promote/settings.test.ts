@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeSet, PreviewPolicy } from './api.ts';
-import { canClearWorkflow, commitMessagePreview, describeSource, formatValue, promotionOverrides, settingsFromPolicy } from './settings.ts';
+import { commitMessagePreview, describeSource, describeWorkflow, formatValue, promotionOverrides, removedHere, settingsFromPolicy } from './settings.ts';
 
 const policy: PreviewPolicy = {
   fields: {
@@ -30,10 +30,30 @@ describe('promotionOverrides', () => {
     });
   });
 
-  it('sends nothing for a cleared workflow (a manual promotion cannot remove a policy workflow)', () => {
-    expect(promotionOverrides(policy, { action: 'commit', preAction: null, postAction: null })).toEqual({});
-    expect(canClearWorkflow(policy, 'preAction')).toBe(false);
-    expect(canClearWorkflow(policy, 'postAction')).toBe(true);
+  it('sends null for a workflow cleared where the policy names one, and nothing for one no policy sets', () => {
+    expect(promotionOverrides(policy, { action: 'commit', preAction: null, postAction: null })).toEqual({ preAction: null });
+    expect(removedHere(policy, { action: 'commit', preAction: null, postAction: null }, 'preAction')).toBe(true);
+    expect(removedHere(policy, { action: 'commit', preAction: null, postAction: null }, 'postAction')).toBe(false);
+    expect(removedHere(policy, settingsFromPolicy(policy), 'preAction')).toBe(false);
+  });
+});
+
+describe('describeWorkflow', () => {
+  const kept = settingsFromPolicy(policy);
+  const cleared = { ...kept, preAction: null };
+  it.each([
+    ['the policy\'s workflow', kept, 'preAction', 'from policy qa-checks'],
+    ['a workflow no policy sets', kept, 'postAction', 'no policy sets one'],
+    ['another workflow chosen', { ...kept, preAction: 'integration-tests' }, 'preAction', 'changed here'],
+    ['a workflow added here', { ...kept, postAction: 'notify' }, 'postAction', 'changed here'],
+    ['the policy\'s workflow cleared', cleared, 'preAction', 'removed here; smoke-tests from policy qa-checks'],
+  ] as const)('says %s as %j', (_title, settings, slot, text) => {
+    expect(describeWorkflow(policy, settings, slot)).toBe(text);
+  });
+
+  it('names the inline settings that removed a workflow in the server\'s resolution', () => {
+    const resolvedWithout = { ...policy, fields: { action: policy.fields.action }, removed: [{ field: 'preAction' as const, source: { type: 'inline' as const, name: 'preview' } }] };
+    expect(describeWorkflow(resolvedWithout, settingsFromPolicy(resolvedWithout), 'preAction')).toBe('removed by preview');
   });
 });
 

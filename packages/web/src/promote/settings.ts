@@ -1,7 +1,7 @@
 import type { Action, PolicySource } from '@stagecoach/core';
 import type { ChangeSet, PolicyOverrides, PreviewPolicy } from './api.ts';
 
-/** What the form holds: the action and the workflows; null = no workflow. */
+/** What the form holds: the action and the workflows; null = no workflow (removed here when the policy names one). */
 export interface PromotionSettings {
   action: Action;
   preAction: string | null;
@@ -19,22 +19,33 @@ export function settingsFromPolicy(policy: PreviewPolicy): PromotionSettings {
 
 /**
  * The fields the user changed away from the policy, to send with the promotion; fields left as
- * the policy has them are absent, so the server's own resolution stands for them. A workflow the
- * policy sets cannot be removed by a manual promotion (the API has no "none" for workflows), so
- * clearing one is not an override (see `canClearWorkflow`).
+ * the policy has them are absent, so the server's own resolution stands for them. A workflow
+ * cleared where the policy names one is sent as `null`: none for this promotion.
  */
 export function promotionOverrides(policy: PreviewPolicy, chosen: PromotionSettings): PolicyOverrides {
   const resolved = settingsFromPolicy(policy);
   const overrides: PolicyOverrides = {};
   if (chosen.action !== resolved.action) overrides.action = chosen.action;
-  if (chosen.preAction !== null && chosen.preAction !== resolved.preAction) overrides.preAction = chosen.preAction;
-  if (chosen.postAction !== null && chosen.postAction !== resolved.postAction) overrides.postAction = chosen.postAction;
+  if (chosen.preAction !== resolved.preAction) overrides.preAction = chosen.preAction;
+  if (chosen.postAction !== resolved.postAction) overrides.postAction = chosen.postAction;
   return overrides;
 }
 
-/** Whether a workflow slot may be emptied: only when no policy fills it. */
-export function canClearWorkflow(policy: PreviewPolicy, slot: 'preAction' | 'postAction'): boolean {
-  return policy.fields[slot] === undefined;
+/** Whether the form removes a workflow the resolved policy runs. */
+export function removedHere(policy: PreviewPolicy, settings: PromotionSettings, slot: 'preAction' | 'postAction'): boolean {
+  return settings[slot] === null && policy.fields[slot] !== undefined;
+}
+
+/**
+ * What a workflow select says under it: where its value came from, or, once cleared, that it is
+ * removed here and what the policy would have run (`removed here; smoke-tests from policy qa-checks`).
+ */
+export function describeWorkflow(policy: PreviewPolicy, settings: PromotionSettings, slot: 'preAction' | 'postAction'): string {
+  const resolved = policy.fields[slot];
+  if (resolved !== undefined && removedHere(policy, settings, slot)) return `removed here; ${resolved.value} ${describeSource(resolved.source, false)}`;
+  const removed = policy.removed?.find((r) => r.field === slot);
+  if (removed !== undefined && settings[slot] === null) return `removed by ${removed.source.name}`;
+  return describeSource(resolved?.source, settings[slot] !== (resolved?.value ?? null));
 }
 
 /** Where a field's value came from, in words: `from policy production-needs-pr`, `default`, `inline`. */
