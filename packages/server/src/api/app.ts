@@ -15,6 +15,7 @@ import type { PromotionService } from '../promotions/service.ts';
 import type { LocalPullRequests } from '../pull-requests/local.ts';
 import { registerCredentialRoutes } from './credentials.ts';
 import { registerPromotionRoutes } from './promotions.ts';
+import { registerProductVersionRoutes } from './product-versions.ts';
 import { registerPullRequestRoutes } from './pull-requests.ts';
 import { registerWorkflowRunRoutes } from './workflow-runs.ts';
 import { registerReleaseRoutes } from './releases.ts';
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps): App {
   registerResourceRoutes(app, deps.resources);
   registerTokenRoutes(app, deps.tokens);
   registerPromotionRoutes(app, deps.promotions);
+  registerProductVersionRoutes(app, deps.promotions);
   registerCredentialRoutes(app, deps.credentials);
   registerPullRequestRoutes(app, deps.pullRequests);
   registerWorkflowRunRoutes(app, deps.workflowRuns);

@@ -1,4 +1,4 @@
-import { error } from '@stagecoach/core';
+import { error, formatProblem, validateResources, type Product } from '@stagecoach/core';
 import { fail, ok, type Result } from '../errors.ts';
 import { GitError } from '../git/errors.ts';
 import { GitProviderError } from '../git/providers.ts';
@@ -38,6 +38,33 @@ export class PromotionService {
   async versions(product: string): Promise<Result<ProductVersions>> {
     try {
       return await this.versionService.productVersions(await this.resources.all(), product);
+    } catch (e) {
+      return gitFailure(e);
+    }
+  }
+
+  /**
+   * The versions `product` would give if it replaced the stored product of its name: every other
+   * stored resource as it is, nothing written. Unknown product: `not_found`. Settings a replace
+   * would refuse (a template name that does not exist, a flow listed twice): `validation_failed`
+   * with every problem, from the same cross-resource check the writes make.
+   */
+  async versionsWith(product: Product): Promise<Result<ProductVersions>> {
+    const { name } = product.metadata;
+    const stored = await this.resources.all();
+    const isThis = (kind: string | undefined, other: string | undefined) => kind === 'Product' && other === name;
+    if (!stored.some((r) => isThis(r.kind, r.metadata.name))) {
+      return fail('not_found', `Product "${name}" not found`, [error('not-found', 'metadata.name', 'no resource with this name exists', { kind: 'Product', name })]);
+    }
+    const resources = [...stored.filter((r) => !isThis(r.kind, r.metadata.name)), product];
+    // Only the product's own problems count, as when it is written alone.
+    const problems = validateResources(resources, (r) => (r === product ? { document: 1 } : {})).filter((p) => p.severity === 'error' && isThis(p.kind, p.name));
+    if (problems.length > 0) {
+      const message = problems.length === 1 ? formatProblem(problems[0]!) : `${problems.length} problems, the first: ${formatProblem(problems[0]!)}`;
+      return fail('validation_failed', message, problems);
+    }
+    try {
+      return await this.versionService.productVersions(resources, name);
     } catch (e) {
       return gitFailure(e);
     }

@@ -107,3 +107,95 @@ describe('ProductPage', () => {
     expect(bodies[0]!.spec.concurrency).toEqual({ policy: 'queue', queueLimit: 0 });
   });
 });
+
+describe('ProductSettingsForm version preview', () => {
+  const template = (name: string, file: string, jsonPath: string) => ({ apiVersion: 'stagecoach.dev/v1alpha1', kind: 'PromotionTemplate', metadata: { name }, spec: { versionSource: { file, jsonPath } } });
+  const previewed = {
+    product: 'cf-101',
+    environments: [
+      { environment: 'dev', applications: [{ application: 'cf-101-dev', environment: 'dev', branch: 'main', version: '2.0.0-a1', commit: 'c0ffee' }] },
+      { environment: 'qa', applications: [{ application: 'cf-101-qa', environment: 'qa', branch: 'main', reason: 'file "values.yaml" not found in envs/qa' }] },
+    ],
+  };
+
+  /** The page's routes, with the preview answered by `preview`; the bodies it received are kept. */
+  function routes(preview: (body: Product) => Response) {
+    const bodies: Product[] = [];
+    const fetchMock = stubFetch({
+      '/api/v1/products/cf-101': () => jsonResponse(200, cf101),
+      '/api/v1/products/cf-101/versions': () => jsonResponse(200, versions),
+      '/api/v1/products/cf-101/versions/preview': (init) => {
+        const body = JSON.parse(String(init?.body)) as Product;
+        bodies.push(body);
+        return preview(body);
+      },
+      '/api/v1/releases': () => jsonResponse(200, { items: [] }),
+      '/api/v1/promotion-templates': () => jsonResponse(200, { items: [template('helm-default', 'Chart.yaml', '$.appVersion')] }),
+      '/api/v1/promotion-flows': () => jsonResponse(200, { items: [] }),
+    });
+    return { bodies, fetchMock };
+  }
+
+  const table = () => screen.getByRole('table', { name: 'Version preview' });
+
+  it('shows what an unsaved inline template resolves to, asking once the edits pause, even to a viewer', async () => {
+    storeToken('s3cret');
+    const { bodies, fetchMock } = routes(() => jsonResponse(200, previewed));
+    await renderRoutes(pages, '/products/cf-101', 'viewer');
+
+    expect(await screen.findByText('Resolved version per environment (saved settings: Chart.yaml at $.appVersion (template "helm-default"))')).toBeTruthy();
+    await waitFor(() => expect(table().textContent).toContain('1.4.0'));
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Inline' }));
+    fireEvent.change(screen.getByLabelText('Version file'), { target: { value: 'values.yaml' } });
+    fireEvent.change(screen.getByLabelText('Version path'), { target: { value: '$.image.tag' } });
+    expect(screen.getByText('Resolved version per environment (unsaved settings: values.yaml at $.image.tag)')).toBeTruthy();
+
+    await waitFor(() => expect(table().getAttribute('aria-busy')).toBe('false'));
+    expect(table().textContent).toContain('2.0.0-a1');
+    expect(table().textContent).toContain('unknown: file "values.yaml" not found in envs/qa');
+    expect(table().textContent).not.toContain('1.4.0');
+    // One request for the three edits, with the saved product but the form's template.
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]!.metadata).toEqual(cf101.metadata);
+    expect(bodies[0]!.spec).toEqual({
+      promotionTemplate: { versionSource: { file: 'values.yaml', jsonPath: '$.image.tag' } },
+      promotionFlows: cf101.spec.promotionFlows,
+      concurrency: cf101.spec.concurrency,
+    });
+    expect(fetchMock.mock.calls.find(([url]) => String(url).endsWith('/versions/preview'))![1]!.method).toBe('POST');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    expect(screen.getByText('Resolved version per environment (saved settings: Chart.yaml at $.appVersion (template "helm-default"))')).toBeTruthy();
+    expect(table().textContent).toContain('1.4.0');
+  });
+
+  it('lists the problems the server finds in the unsaved template instead of the versions', async () => {
+    storeToken('s3cret');
+    const { bodies } = routes((body) =>
+      body.spec.promotionTemplate?.versionSource?.jsonPath === '$.['
+        ? jsonResponse(422, {
+            code: 'validation_failed',
+            message: 'Product "cf-101": spec.promotionTemplate.versionSource.jsonPath: expected a name after "."',
+            details: [{ severity: 'error', rule: 'json-path', path: 'spec.promotionTemplate.versionSource.jsonPath', message: 'expected a name after "."' }],
+          })
+        : jsonResponse(200, previewed),
+    );
+    await renderRoutes(pages, '/products/cf-101');
+    await screen.findByText(/saved settings: Chart\.yaml at \$\.appVersion/);
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Inline' }));
+    fireEvent.change(screen.getByLabelText('Version file'), { target: { value: 'values.yaml' } });
+    fireEvent.change(screen.getByLabelText('Version path'), { target: { value: '$.[' } });
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('These settings would not be saved');
+    expect(alert.textContent).toContain('spec.promotionTemplate.versionSource.jsonPath: expected a name after "."');
+    expect(screen.queryByRole('table', { name: 'Version preview' })).toBeNull();
+
+    fireEvent.change(screen.getByLabelText('Version path'), { target: { value: '$.image.tag' } });
+    await waitFor(() => expect(table().textContent).toContain('2.0.0-a1'));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(bodies.map((body) => body.spec.promotionTemplate?.versionSource?.jsonPath)).toEqual(['$.[', '$.image.tag']);
+  });
+});

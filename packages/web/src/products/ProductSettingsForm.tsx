@@ -1,16 +1,35 @@
 import { ActionIcon, Alert, Button, Card, Group, Radio, SegmentedControl, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import type { Product } from '@stagecoach/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useDebouncedValue } from '@mantine/hooks';
+import type { Product, PromotionTemplate } from '@stagecoach/core';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { ApiError } from '../api.ts';
+import { dashboardQueryKeys } from '../dashboard/Dashboard.tsx';
 import type { ProductVersions } from '../dashboard/versions.ts';
 import { ApiErrorAlert } from '../promote/ApiErrorAlert.tsx';
 import { deniedReason, useAbilities } from '../shell/abilities.tsx';
 import { GuardedButton } from '../shell/GuardedButton.tsx';
-import { listPromotionFlowNames, listPromotionTemplates, productKeys, saveProduct } from './api.ts';
-import { describeSelector, move, settingsOf, versionSourceOf, withSettings, type FlowRow, type ProductSettings, type SelectorRow } from './model.ts';
+import { listPromotionFlowNames, listPromotionTemplates, previewProductVersions, productKeys, saveProduct } from './api.ts';
+import {
+  describeSelector,
+  move,
+  sameTemplate,
+  settingsOf,
+  templateOf,
+  templateSettingsOf,
+  versionSourceOf,
+  withSettings,
+  withTemplateSettings,
+  type FlowRow,
+  type ProductSettings,
+  type SelectorRow,
+  type TemplateSettings,
+} from './model.ts';
 
 const SELECTOR_KEYS = ['commitMessage', 'gitRevision', 'author'] as const;
 const OPERATORS = ['In', 'NotIn'] as const;
+/** Quiet time after the last template edit before its versions are asked for, in milliseconds. */
+const PREVIEW_DELAY_MS = 400;
 
 /**
  * The product's settings: promotion template (by name or inline) with the versions it resolves,
@@ -25,7 +44,12 @@ export function ProductSettingsForm({ product, versions }: { product: Product; v
   const flowNames = useQuery({ queryKey: [...productKeys.promotionFlows, 'names'], queryFn: ({ signal }) => listPromotionFlowNames(signal) });
   const save = useMutation({
     mutationFn: () => saveProduct(withSettings(product, settings)),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: productKeys.one(product.metadata.name) }),
+    // A saved template changes the versions too.
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: productKeys.one(product.metadata.name) }),
+        queryClient.invalidateQueries({ queryKey: dashboardQueryKeys.productVersions(product.metadata.name) }),
+      ]),
   });
   const change = (patch: Partial<ProductSettings>) => setSettings((before) => ({ ...before, ...patch }));
   const denied = deniedReason(abilities, abilities.write.Product, 'change products');
@@ -58,7 +82,7 @@ export function ProductSettingsForm({ product, versions }: { product: Product; v
           />
         ) : null}
         {settings.templateMode === 'inline' ? <InlineTemplate settings={settings} change={change} /> : null}
-        <VersionPreview heading={versionSourceOf(settingsOf(product), templates.data ?? [])} versions={versions} />
+        <TemplateVersions product={product} settings={settings} saved={versions} templates={templates.data ?? []} />
       </Card>
 
       <Card withBorder>
@@ -131,19 +155,61 @@ function InlineTemplate({ settings, change }: { settings: ProductSettings; chang
   );
 }
 
-/** The version each application resolves to now, with the saved settings. */
-function VersionPreview({ heading, versions }: { heading: string; versions: ProductVersions | undefined }) {
+/**
+ * The version each application resolves to: with the saved template, or, while the form's
+ * template differs from it, with the unsaved one (asked for once the edits pause). Problems the
+ * server finds in the unsaved template are listed instead of versions.
+ */
+function TemplateVersions({ product, settings, saved, templates }: { product: Product; settings: ProductSettings; saved: ProductVersions | undefined; templates: readonly PromotionTemplate[] }) {
+  const savedProduct = useMemo(() => withSettings(product, settingsOf(product)), [product]);
+  const edited = !sameTemplate(withTemplateSettings(product, settings), savedProduct);
+  // Debounced as text: a new object each render would restart the wait for ever.
+  const pendingText = JSON.stringify(templateSettingsOf(settings));
+  const [settledText] = useDebouncedValue(pendingText, PREVIEW_DELAY_MS);
+  const settled = useMemo(() => withTemplateSettings(product, JSON.parse(settledText) as TemplateSettings), [product, settledText]);
+  const settledEdited = !sameTemplate(settled, savedProduct);
+  const preview = useQuery({
+    queryKey: productKeys.versionsPreview(product.metadata.name, templateOf(settled)),
+    queryFn: ({ signal }) => previewProductVersions(settled, signal),
+    enabled: edited && settledEdited,
+    placeholderData: keepPreviousData,
+  });
+
+  if (!edited) return <VersionPreview heading={`saved settings: ${versionSourceOf(settingsOf(product), templates)}`} versions={saved} />;
+  const heading = `unsaved settings: ${versionSourceOf(settings, templates)}`;
+  if (preview.isError) {
+    const invalid = preview.error instanceof ApiError && preview.error.status === 422;
+    return (
+      <Stack gap={4} mt="md">
+        <PreviewHeading heading={heading} />
+        <ApiErrorAlert title={invalid ? 'These settings would not be saved' : 'Could not read the versions'} error={preview.error} />
+      </Stack>
+    );
+  }
+  // Until the answer for the latest edits arrives, the last answer stays, dimmed.
+  const current = settledEdited && !preview.isPlaceholderData && !preview.isFetching && settledText === pendingText;
+  return <VersionPreview heading={heading} versions={preview.data} dimmed={!current} />;
+}
+
+function PreviewHeading({ heading }: { heading: string }) {
+  return (
+    <Text size="sm" fw={600}>
+      Resolved version per environment ({heading})
+    </Text>
+  );
+}
+
+/** Each environment's applications with their version, or why it is unknown. */
+function VersionPreview({ heading, versions, dimmed = false }: { heading: string; versions: ProductVersions | undefined; dimmed?: boolean }) {
   return (
     <Stack gap={4} mt="md">
-      <Text size="sm" fw={600}>
-        Resolved version per environment (saved settings: {heading})
-      </Text>
+      <PreviewHeading heading={heading} />
       {versions === undefined ? (
         <Text size="sm" c="dimmed">
           Reading the versions…
         </Text>
       ) : (
-        <Table aria-label="Version preview" withRowBorders={false}>
+        <Table aria-label="Version preview" aria-busy={dimmed} withRowBorders={false} opacity={dimmed ? 0.5 : 1}>
           <Table.Tbody>
             {versions.environments.map((entry) => (
               <Table.Tr key={entry.environment}>

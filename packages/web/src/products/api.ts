@@ -1,5 +1,7 @@
 import type { Product, PromotionTemplate } from '@stagecoach/core';
-import { apiGet, apiRequest } from '../api.ts';
+import { apiGet, apiPost, apiRequest } from '../api.ts';
+import { dashboardQueryKeys } from '../dashboard/Dashboard.tsx';
+import type { ProductVersions } from '../dashboard/versions.ts';
 import type { ResourceList } from '../resources.ts';
 
 /** TanStack Query keys of the product pages. */
@@ -8,6 +10,11 @@ export const productKeys = {
   latestRelease: (name: string) => ['releases', 'list', { product: name, limit: 1 }] as const,
   promotionTemplates: ['promotion-templates'] as const,
   promotionFlows: ['promotion-flows'] as const,
+  /**
+   * The versions a product's unsaved template would give. Under the product's versions key, so
+   * the version events that refresh those refresh these too.
+   */
+  versionsPreview: (name: string, template: unknown) => [...dashboardQueryKeys.productVersions(name), 'preview', template] as const,
 };
 
 export function getProduct(name: string, signal?: AbortSignal): Promise<Product> {
@@ -17,6 +24,14 @@ export function getProduct(name: string, signal?: AbortSignal): Promise<Product>
 /** Replaces the product; the server refuses (409) when it changed since `metadata.resourceVersion`, 422 listing every problem. */
 export function saveProduct(product: Product): Promise<unknown> {
   return apiRequest(`/api/v1/products/${encodeURIComponent(product.metadata.name)}`, { method: 'PUT', body: product });
+}
+
+/**
+ * The versions each application would have if `product` were saved; nothing is written. The
+ * server refuses (422) what a save would refuse, listing every problem.
+ */
+export function previewProductVersions(product: Product, signal?: AbortSignal): Promise<ProductVersions> {
+  return apiPost<ProductVersions>(`/api/v1/products/${encodeURIComponent(product.metadata.name)}/versions/preview`, product, signal);
 }
 
 export async function listPromotionTemplates(signal?: AbortSignal): Promise<PromotionTemplate[]> {

@@ -1,7 +1,7 @@
 import type { Product } from '@stagecoach/core';
 import { describe, expect, it } from 'vitest';
 import { anApplication, anEnvironment } from '../test/builders.ts';
-import { describeSelector, move, productEnvironments, settingsOf, withSettings } from './model.ts';
+import { describeSelector, move, productEnvironments, sameTemplate, settingsOf, templateOf, templateSettingsOf, withSettings, withTemplateSettings } from './model.ts';
 
 const cf101: Product = {
   apiVersion: 'stagecoach.dev/v1alpha1',
@@ -49,6 +49,29 @@ describe('product settings', () => {
 
   it('describes a selector', () => {
     expect(describeSelector({ key: 'commitMessage', operator: 'NotIn', values: ['*[skip promotion]*', 'wip'] })).toBe('commitMessage NotIn "*[skip promotion]*", "wip"');
+  });
+});
+
+describe('the template of unsaved settings', () => {
+  const edited = { ...settingsOf(cf101), templateMode: 'inline' as const, versionFile: ' values.yaml', versionPath: '$.image.tag ', flows: [], queueLimit: '0' };
+
+  it('puts only the template fields of the form on the saved product', () => {
+    expect(withTemplateSettings(cf101, templateSettingsOf(edited))).toEqual({
+      ...cf101,
+      spec: { promotionTemplate: { versionSource: { file: 'values.yaml', jsonPath: '$.image.tag' } }, promotionFlows: cf101.spec.promotionFlows, concurrency: cf101.spec.concurrency },
+    });
+    expect(withTemplateSettings(cf101, templateSettingsOf(settingsOf(cf101)))).toEqual(cf101);
+  });
+
+  it('compares templates as written, whatever the order of their keys', () => {
+    const inline: Product = { ...cf101, spec: { promotionTemplate: { promotion: { 'Chart.yaml': { jsonPaths: ['$.version'] } }, versionSource: { file: 'Chart.yaml', jsonPath: '$.version' } } } };
+    const form = withTemplateSettings(inline, templateSettingsOf(settingsOf(inline)));
+    expect(JSON.stringify(templateOf(form))).not.toBe(JSON.stringify(templateOf(inline)));
+    expect(sameTemplate(form, inline)).toBe(true);
+    expect(sameTemplate(withTemplateSettings(cf101, templateSettingsOf(edited)), cf101)).toBe(false);
+    expect(sameTemplate(withSettings(cf101, edited), withTemplateSettings(cf101, templateSettingsOf(edited)))).toBe(true);
+    expect(sameTemplate(cf101, { ...cf101, spec: {} })).toBe(false);
+    expect(templateOf(cf101)).toEqual({ promotionTemplateRef: 'helm-default' });
   });
 });
 

@@ -96,6 +96,45 @@ export function withSettings(product: Product, settings: ProductSettings): Produ
   return { apiVersion: product.apiVersion, kind: product.kind, metadata: product.metadata, spec };
 }
 
+/** The form fields that choose the promotion template, and so where each application's version is read. */
+export type TemplateSettings = Pick<ProductSettings, 'templateMode' | 'templateRef' | 'versionFile' | 'versionPath' | 'properties'>;
+
+/** The template fields of the form alone. */
+export function templateSettingsOf(settings: ProductSettings): TemplateSettings {
+  const { templateMode, templateRef, versionFile, versionPath, properties } = settings;
+  return { templateMode, templateRef, versionFile, versionPath, properties };
+}
+
+/**
+ * The product as saved but with the form's template: what the version preview asks about, so
+ * half-edited flows or concurrency fields neither block nor change it.
+ */
+export function withTemplateSettings(product: Product, template: TemplateSettings): Product {
+  return withSettings(product, { ...settingsOf(product), ...template });
+}
+
+/**
+ * What a product says about its template (inline, by name, or neither), as one value to compare
+ * and to key queries by; two forms that write the same template give equal values.
+ */
+export function templateOf(product: Product): Pick<Product['spec'], 'promotionTemplate' | 'promotionTemplateRef'> {
+  const { promotionTemplate, promotionTemplateRef } = product.spec;
+  return { ...(promotionTemplate !== undefined ? { promotionTemplate } : {}), ...(promotionTemplateRef !== undefined ? { promotionTemplateRef } : {}) };
+}
+
+/** Whether two products read their versions through the same template (the order of map keys aside). */
+export function sameTemplate(a: Product, b: Product): boolean {
+  return sameValue(templateOf(a), templateOf(b));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
 /** Moves the item at `from` by `by` places (−1 up, +1 down); out-of-range moves change nothing. */
 export function move<T>(items: readonly T[], from: number, by: number): T[] {
   const to = from + by;
