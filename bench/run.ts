@@ -7,7 +7,7 @@
  * Settings (environment):
  * - `BENCH_ITERATIONS`: measured rounds per benchmark. Default 30 (B2 runs at most 5, B3 at most 3).
  * - `BENCH_WARMUP`: rounds run first and not recorded. Default 3 (B2 and B3 run at most 1).
- * - `BENCH_ONLY`: benchmarks to run, comma-separated (`B1,B4`; `UI` for the web UI in Chromium). Default all.
+ * - `BENCH_ONLY`: benchmarks to run, comma-separated (`B1,B4`; `V` for the dashboard's versions, `UI` for the web UI in Chromium). Default all.
  * - `BENCH_NAME`: the `<name>` of the results file. Default `local`.
  */
 import { execFileSync } from 'node:child_process';
@@ -24,6 +24,7 @@ import { benchSixEnvironmentFlow } from './b2-six-environment-flow.ts';
 import { benchHundredProducts } from './b3-hundred-products.ts';
 import { benchSizeIndependence } from './b4-size-independence.ts';
 import { benchUiPerformance } from './ui-performance.ts';
+import { benchVersions } from './versions.ts';
 import { basicAuthHeader, stopScripts } from './lib/baseline.ts';
 import { Cleanup } from './lib/cleanup.ts';
 import type { BenchContext, BenchmarkResult } from './lib/context.ts';
@@ -34,6 +35,7 @@ const BENCHMARKS = {
   B2: benchSixEnvironmentFlow,
   B3: benchHundredProducts,
   B4: benchSizeIndependence,
+  V: benchVersions,
   UI: benchUiPerformance,
 } as const satisfies Record<string, (ctx: BenchContext) => Promise<BenchmarkResult>>;
 type BenchmarkId = keyof typeof BENCHMARKS;

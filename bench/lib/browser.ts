@@ -134,11 +134,17 @@ export async function dragPointer(page: Page, from: { x: number; y: number }, to
   }
 }
 
-/** Remembers, in the page, when the pointer is pressed next (`window.benchPressedAt`). */
+/** Remembers, in the page, when the pointer is pressed or a key goes down next (`window.benchPressedAt`). */
 export async function recordNextPress(page: Page): Promise<void> {
   await page.evaluate(`(() => {
     window.benchPressedAt = undefined;
-    document.addEventListener('pointerdown', () => { window.benchPressedAt = performance.now(); }, { capture: true, once: true });
+    const press = () => {
+      window.benchPressedAt ??= performance.now();
+      document.removeEventListener('pointerdown', press, { capture: true });
+      document.removeEventListener('keydown', press, { capture: true });
+    };
+    document.addEventListener('pointerdown', press, { capture: true });
+    document.addEventListener('keydown', press, { capture: true });
   })()`);
 }
 
