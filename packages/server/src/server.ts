@@ -29,6 +29,7 @@ import { ResourceService } from './resources/service.ts';
 import type { Store } from './store/port.ts';
 import { DEMO_REPOS_DIR } from './demo/seed.ts';
 import { createDeploymentStatus } from './adapters/deployment-status/index.ts';
+import { createArgoCdClient, createArgoCdDeploymentOverview, OVERVIEW_TIMEOUT_MS } from './adapters/deployment-status/argocd/index.ts';
 import { ReleaseService, type ReleaseListener } from './releases/service.ts';
 import { Orchestrator } from './releases/orchestrator.ts';
 import { TaskRunnerRegistry } from './releases/runners/registry.ts';
@@ -96,7 +97,14 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     const found = await credentials.forUrl(url);
     return git.open({ url, ...(found ? { credentials: found } : {}) });
   };
-  const promotions = new PromotionService(resources, open);
+  // Sync and health in the versions of applications Argo CD deploys: one list of Argo CD's applications per few seconds.
+  const deployments = config.argocd
+    ? createArgoCdDeploymentOverview({
+        client: createArgoCdClient({ baseUrl: config.argocd.baseUrl, token: config.argocd.token, timeoutMs: OVERVIEW_TIMEOUT_MS }),
+        clock,
+      })
+    : undefined;
+  const promotions = new PromotionService(resources, open, deployments);
   if (config.defaultWorkflowEngine === 'argo' && !config.argoWorkflows) {
     throw new ConfigError('invalid server settings:\n  defaultWorkflowEngine: "argo" needs argoWorkflows settings (argo-engine)');
   }

@@ -44,6 +44,17 @@ const PreviewSchema = z
   .openapi('PromotionPreview');
 
 const CommitInfo = z.object({ sha: z.string(), author: z.object({ name: z.string(), email: z.string(), date: z.string() }), message: z.string() });
+const DeploymentSchema = z
+  .object({
+    sync: z.enum(['Synced', 'OutOfSync', 'Unknown']),
+    health: z.enum(['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown']),
+    revision: z.string().optional().openapi({ description: 'The revision Argo CD compared the live state with' }),
+    message: z.string().optional().openapi({ description: "Argo CD's health or sync message, or why Argo CD could not be asked" }),
+  })
+  .openapi('Deployment', {
+    description:
+      "Argo CD's sync and health of an application it deploys (spec.argocd, with the server's argocd settings); Unknown with a message when Argo CD could not be asked. Absent for applications deployed from Git alone.",
+  });
 const VersionsSchema = z
   .object({
     product: z.string(),
@@ -59,6 +70,7 @@ const VersionsSchema = z
             branch: z.string(),
             commit: z.string().optional(),
             lastChange: CommitInfo.optional(),
+            deployment: DeploymentSchema.optional(),
           }),
         ),
       }),

@@ -4,7 +4,7 @@ import { GitError } from '../git/errors.ts';
 import { GitProviderError } from '../git/providers.ts';
 import type { ResourceService } from '../resources/service.ts';
 import { previewPromotion, type OpenRepository, type Preview, type PreviewRequest } from './preview.ts';
-import { VersionService, type ProductVersions } from './versions.ts';
+import { VersionService, type DeploymentOverview, type ProductVersions } from './versions.ts';
 
 /** Git failures as API failures: what people must fix is a 422, what is down or refused a 502. */
 export function gitFailure<T>(e: unknown): Result<T> {
@@ -20,11 +20,13 @@ export function gitFailure<T>(e: unknown): Result<T> {
 export class PromotionService {
   private readonly versionService: VersionService;
 
+  /** `deployments`: sync and health for the versions of applications Argo CD deploys. */
   constructor(
     private readonly resources: ResourceService,
     private readonly open: OpenRepository,
+    deployments?: DeploymentOverview,
   ) {
-    this.versionService = new VersionService(open);
+    this.versionService = new VersionService(open, deployments);
   }
 
   async preview(request: PreviewRequest): Promise<Result<Preview>> {

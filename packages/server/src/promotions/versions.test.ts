@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { buildServer } from '../server.ts';
+import { startFakeArgoCd, type FakeArgoCd } from '../testing/fakes/argocd.ts';
 import { commitFiles, createBareRepo, fixtureGit, revParse, tempDir, type TempDir } from '../testing/git-fixtures.ts';
-import { testApp } from '../testing/harness.ts';
+import { ADMIN_SECRET, fixedClock, testApp } from '../testing/harness.ts';
 
 type Harness = Awaited<ReturnType<typeof testApp>>;
 
@@ -64,6 +66,7 @@ interface AppVersion {
   branch: string;
   commit?: string;
   lastChange?: { sha: string; message: string };
+  deployment?: { sync: string; health: string; revision?: string; message?: string };
 }
 interface ProductVersions {
   product: string;
@@ -245,3 +248,143 @@ describe('versions: a workspace without products', () => {
   });
 });
 
+
+describe('versions with the sync and health of applications Argo CD deploys', () => {
+  const TOKEN = 'argocd-versions-token-0123456789';
+  let root: TempDir;
+  let repo: string;
+  let tip: string;
+  let argo: FakeArgoCd;
+
+  /** shop in dev and qa deployed by Argo CD (qa's Argo CD application in a team namespace), shop in prod from Git alone. */
+  const yaml = () =>
+    [
+      ...ENVIRONMENTS.map((name, i) => `${API}\nkind: Environment\nmetadata: {name: ${name}}\nspec: {kind: non-production, order: ${i + 1}}\n`),
+      `${API}\nkind: Product\nmetadata: {name: shop}\nspec:\n  promotionTemplate:\n    versionSource: {file: Chart.yaml, jsonPath: $.appVersion}\n`,
+      `${API}\nkind: Application\nmetadata: {name: shop-dev}\nspec: {product: shop, environment: dev, source: {repoURL: "${repo}", targetRevision: main, path: ${folder('shop', 'dev')}}, argocd: {name: shop-dev}}\n`,
+      `${API}\nkind: Application\nmetadata: {name: shop-qa}\nspec: {product: shop, environment: qa, source: {repoURL: "${repo}", targetRevision: main, path: ${folder('shop', 'qa')}}, argocd: {name: shop, namespace: team-qa}}\n`,
+      `${API}\nkind: Application\nmetadata: {name: shop-prod}\nspec: {product: shop, environment: prod, source: {repoURL: "${repo}", targetRevision: main, path: ${folder('shop', 'prod')}}}\n`,
+    ].join('---\n');
+
+  /** A real server on a temporary folder whose settings name `argocdUrl` (none: no argocd settings). */
+  async function serverWith(argocdUrl: string | undefined) {
+    const data = await tempDir('stagecoach-versions-argocd-');
+    const dataDir = data.path;
+    const clock = fixedClock('2026-05-01T10:00:00.000Z');
+    const built = await buildServer(
+      { dataDir, adminToken: ADMIN_SECRET, webDist: `${dataDir}/no-web`, allowLocalRepositories: true, ...(argocdUrl ? { argocd: { baseUrl: argocdUrl, token: TOKEN } } : {}) },
+      clock,
+    );
+    await built.tokens.bootstrap(ADMIN_SECRET);
+    const call = async (method: string, path: string, body?: string) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_SECRET}`, ...(body ? { 'content-type': 'application/yaml' } : {}) };
+      const response = await built.app.request(path, { method, headers, ...(body ? { body } : {}) });
+      const text = await response.text();
+      return { status: response.status, text, json: text ? JSON.parse(text) : undefined };
+    };
+    assert.equal((await call('POST', '/api/v1/apply', yaml())).status, 200);
+    return {
+      call,
+      clock,
+      async close() {
+        await built.close();
+        await data.cleanup();
+      },
+    };
+  }
+
+  const applications = (body: { items: ProductVersions[] }) =>
+    Object.fromEntries(body.items[0]!.environments.flatMap((e) => e.applications).map((a) => [a.application, a]));
+  const lists = () => argo.requests.filter((r) => r.path === '/api/v1/applications').length;
+
+  before(async () => {
+    root = await tempDir();
+    const files = Object.fromEntries(ENVIRONMENTS.map((env, e) => [`${folder('shop', env)}/Chart.yaml`, chart(`3.${e}.0`)]));
+    repo = (await createBareRepo({ root: root.path, name: 'shop.git', files })).path;
+    tip = (await revParse(repo, 'main'))!;
+    argo = await startFakeArgoCd({ token: TOKEN });
+    argo.addApplication('shop-dev', { source: { repoURL: repo, path: folder('shop', 'dev') }, state: { sync: 'Synced', revision: tip, health: 'Healthy' } });
+    argo.addApplication('shop', {
+      namespace: 'team-qa',
+      source: { repoURL: repo, path: folder('shop', 'qa') },
+      state: { sync: 'OutOfSync', revision: tip, health: 'Degraded', healthMessage: 'Deployment "shop" exceeded its progress deadline' },
+    });
+    // The same name in Argo CD's own namespace is another application.
+    argo.addApplication('shop', { source: { repoURL: repo, path: 'elsewhere' }, state: { sync: 'Synced', health: 'Healthy' } });
+  });
+  after(async () => {
+    await argo.stop();
+    await root.cleanup();
+  });
+
+  test('each Argo CD application gets sync and health from one list request; Git-only ones get none; a few seconds later Argo CD is asked again', async () => {
+    const server = await serverWith(argo.url);
+    try {
+      const all = await server.call('GET', '/api/v1/versions');
+      assert.equal(all.status, 200, all.text);
+      const apps = applications(all.json);
+      assert.deepEqual(
+        Object.values(apps).map((a) => [a.application, a.version, a.deployment]),
+        [
+          ['shop-dev', '3.0.0', { sync: 'Synced', health: 'Healthy', revision: tip }],
+          ['shop-qa', '3.1.0', { sync: 'OutOfSync', health: 'Degraded', revision: tip, message: 'Deployment "shop" exceeded its progress deadline' }],
+          ['shop-prod', '3.2.0', undefined],
+        ],
+      );
+      assert.ok(!('deployment' in apps['shop-prod']!), 'Git alone: no deployment field');
+      assert.equal(lists(), 1);
+      assert.equal(argo.requests.length, 1, 'no request per application');
+
+      // The product's own endpoint, within the few seconds: the same answer, Argo CD not asked again.
+      const one = await server.call('GET', '/api/v1/products/shop/versions');
+      assert.deepEqual(one.json, all.json.items[0]);
+      assert.equal(lists(), 1);
+
+      argo.setState('shop', { sync: 'Synced', health: 'Healthy', healthMessage: null }, 'team-qa');
+      server.clock.set('2026-05-01T10:00:05.000Z');
+      const later = applications((await server.call('GET', '/api/v1/versions')).json);
+      assert.deepEqual(later['shop-qa']!.deployment, { sync: 'Synced', health: 'Healthy', revision: tip });
+      assert.equal(lists(), 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('Argo CD unreachable: the versions are answered anyway, its applications Unknown with the reason', async () => {
+    const down = await startFakeArgoCd({ token: TOKEN });
+    const url = down.url;
+    await down.stop();
+    const server = await serverWith(url);
+    try {
+      const all = await server.call('GET', '/api/v1/versions');
+      assert.equal(all.status, 200, all.text);
+      const apps = applications(all.json);
+      assert.deepEqual(Object.values(apps).map((a) => a.version), ['3.0.0', '3.1.0', '3.2.0']);
+      for (const name of ['shop-dev', 'shop-qa']) {
+        const { deployment } = apps[name]!;
+        assert.deepEqual([deployment?.sync, deployment?.health], ['Unknown', 'Unknown'], name);
+        assert.match(deployment!.message!, new RegExp(`^argocd applications: list: cannot reach Argo CD at ${url} \\(.+\\)$`));
+        assert.ok(!deployment!.message!.includes(TOKEN));
+      }
+      assert.equal(apps['shop-prod']!.deployment, undefined);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server without argocd settings gives no deployment, even for applications that name one', async () => {
+    const before = argo.requests.length;
+    const server = await serverWith(undefined);
+    try {
+      const apps = applications((await server.call('GET', '/api/v1/versions')).json);
+      assert.deepEqual(Object.values(apps).map((a) => [a.application, a.version, 'deployment' in a]), [
+        ['shop-dev', '3.0.0', false],
+        ['shop-qa', '3.1.0', false],
+        ['shop-prod', '3.2.0', false],
+      ]);
+      assert.equal(argo.requests.length, before);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { error, readVersion, resolvePromotionTemplate, type Application, type Resource, type VersionSource } from '@stagecoach/core';
 import { fail, ok, type Result } from '../errors.ts';
+import type { DeploymentObservation } from '../deployment/port.ts';
 import { GitError } from '../git/errors.ts';
 import type { CommitInfo, GitRepository } from '../git/port.ts';
 import type { OpenRepository } from './preview.ts';
@@ -17,6 +18,33 @@ export interface ApplicationVersion {
   commit?: string;
   /** The newest commit that touched the application folder. */
   lastChange?: CommitInfo;
+  /**
+   * What the GitOps agent reports, for an application it deploys (`spec.argocd` with the server's
+   * `argocd` settings): sync, health, the revision it compared with, and its message. Sync and
+   * health are Unknown, with the reason as message, when the agent could not be asked. Absent for
+   * an application deployed from Git alone: its version is all that is known.
+   */
+  deployment?: DeploymentObservation;
+}
+
+/** An application whose deployment the versions ask the agent about. */
+export interface DeployedApplication {
+  /** Stagecoach Application name. */
+  application: string;
+  /** `spec.source.repoURL`: picks the revision of a multi-source Argo CD application. */
+  repoURL: string;
+  /** `spec.argocd`: the Argo CD application, and its namespace when not Argo CD's own. */
+  argocd: { name: string; namespace?: string };
+}
+
+/**
+ * What a GitOps agent reports for many applications at once (one request to it, not one per
+ * application). `observe` answers one observation per application, by application name, and does
+ * not reject when the agent cannot be asked: each application then gets Unknown sync and health
+ * with the reason as message.
+ */
+export interface DeploymentOverview {
+  observe(applications: readonly DeployedApplication[]): Promise<ReadonlyMap<string, DeploymentObservation>>;
 }
 
 export interface ProductVersions {
@@ -66,11 +94,12 @@ interface Wanted {
 const PARALLEL_REPOSITORIES = 8;
 
 /**
- * Reads each application's version at the tip of its branch, cached by commit.
+ * Reads each application's version at the tip of its branch, cached by commit, and the sync and
+ * health of those the agent deploys.
  *
  * Applications are read together: per repository and branch one `ls-remote`, and per commit one
  * history walk for the last changes of all their folders and one batch of file reads, whatever
- * the number of applications.
+ * the number of applications; the agent is asked once for all of them, during the reads.
  */
 export class VersionService {
   /** Version or reason by repository, commit, folder, file and JSONPath. */
@@ -80,7 +109,11 @@ export class VersionService {
   /** Walks under way, by repository and commit: a second caller waits, then walks only what is left. */
   private readonly walking = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly open: OpenRepository) {}
+  /** `deployments`: where applications with `spec.argocd` get their sync and health; without it they get none. */
+  constructor(
+    private readonly open: OpenRepository,
+    private readonly deployments?: DeploymentOverview,
+  ) {}
 
   async productVersions(resources: readonly Resource[], productName: string): Promise<Result<ProductVersions>> {
     const read = await this.manyVersions(resources, [productName]);
@@ -118,11 +151,21 @@ export class VersionService {
       else same.push(wanted);
     }
 
+    // The agent is asked while the repositories are read.
+    const deployed = [...byProduct.values()].flat().flatMap(({ app }): DeployedApplication[] =>
+      app.spec.argocd ? [{ application: app.metadata.name, repoURL: app.spec.source.repoURL, argocd: app.spec.argocd }] : [],
+    );
+    const observing = this.deployments !== undefined && deployed.length > 0 ? this.deployments.observe(deployed) : undefined;
     const read = new Map<Wanted, ApplicationVersion>();
     await eachLimited([...byRepository], PARALLEL_REPOSITORIES, async ([url, all]) => {
       for (const [wanted, version] of await this.readRepository(url, all)) read.set(wanted, version);
     });
 
+    const observed = observing === undefined ? undefined : await observing;
+    const withDeployment = (w: Wanted): ApplicationVersion => {
+      const deployment = observed?.get(w.app.metadata.name);
+      return deployment === undefined ? read.get(w)! : { ...read.get(w)!, deployment };
+    };
     const envOrder = (name: string) => world.environments.get(name)?.spec.order ?? Number.MAX_SAFE_INTEGER;
     return ok(
       chosen.map((product) => {
@@ -135,7 +178,7 @@ export class VersionService {
             applications: apps
               .filter((w) => w.app.spec.environment === environment)
               .sort((a, b) => (a.app.metadata.name < b.app.metadata.name ? -1 : 1))
-              .map((w) => read.get(w)!),
+              .map(withDeployment),
           })),
         };
       }),

@@ -21,13 +21,53 @@ const applications = [
   anApplication('web-prod-us', 'web', 'production'),
 ];
 
-function stubDashboardApi() {
+/** The versions answer when Argo CD deploys cf-101 and one of web's production applications. */
+const deployedVersions = {
+  items: [
+    {
+      product: 'cf-101',
+      environments: [
+        {
+          environment: 'dev',
+          applications: [{ application: 'cf-101-dev', environment: 'dev', branch: 'main', version: '1.4.0', deployment: { sync: 'Synced', health: 'Healthy', revision: 'a'.repeat(40) } }],
+        },
+        {
+          environment: 'qa',
+          applications: [
+            {
+              application: 'cf-101-qa',
+              environment: 'qa',
+              branch: 'main',
+              version: '1.3.2',
+              deployment: { sync: 'OutOfSync', health: 'Degraded', revision: 'b'.repeat(40), message: 'Deployment "cf-101" exceeded its progress deadline' },
+            },
+          ],
+        },
+      ],
+    },
+    {
+      product: 'web',
+      environments: [
+        { environment: 'dev', applications: [{ application: 'web-dev', environment: 'dev', branch: 'main', version: '2.0.0' }] },
+        {
+          environment: 'production',
+          applications: [
+            { application: 'web-prod-eu', environment: 'production', branch: 'main', version: '2.0.0', deployment: { sync: 'Synced', health: 'Progressing' } },
+            { application: 'web-prod-us', environment: 'production', branch: 'main', version: '2.0.0' },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+function stubDashboardApi(versions?: unknown) {
   return stubFetch({
     '/api/v1/environments': () => jsonResponse(200, { items: environments }),
     '/api/v1/products': () => jsonResponse(200, { items: products }),
     '/api/v1/applications': () => jsonResponse(200, { items: applications }),
     '/api/v1/versions': () =>
-      jsonResponse(200, {
+      versions !== undefined ? jsonResponse(200, versions) : jsonResponse(200, {
         items: [
           {
             product: 'cf-101',
@@ -192,6 +232,62 @@ describe('Dashboard', () => {
       expect(within(columnNamed('qa')).getByRole('group', { name: 'health summary of qa' }).textContent).toBe('1 versioned0 unknown1 promoting');
     });
     expect(within(columnNamed('dev')).getByRole('group', { name: 'health summary of dev' }).textContent).toBe('1 versioned1 unknown0 promoting');
+  });
+
+  it("shows Argo CD's health and sync on the cards of applications it deploys, and counts them in the column summaries", async () => {
+    stubDashboardApi(deployedVersions);
+    await renderPage(Dashboard, { path: '/', url: '/' });
+    await screen.findAllByRole('region');
+
+    const cfQa = within(columnNamed('qa')).getByRole('article', { name: 'cf-101' });
+    expect(await within(cfQa).findByLabelText('health Degraded')).toBeTruthy();
+    expect(within(cfQa).getByLabelText('sync OutOfSync')).toBeTruthy();
+    expect(within(cfQa).getByLabelText('version 1.3.2')).toBeTruthy();
+    const cfDev = within(columnNamed('dev')).getByRole('article', { name: 'cf-101' });
+    expect(within(cfDev).getByLabelText('health Healthy').getAttribute('data-health')).toBe('Healthy');
+    expect(within(cfDev).getByLabelText('sync Synced')).toBeTruthy();
+    // Git alone: the version and nothing else.
+    const webDev = within(columnNamed('dev')).getByRole('article', { name: 'web' });
+    expect(within(webDev).getByLabelText('version 2.0.0')).toBeTruthy();
+    expect(within(webDev).queryByLabelText(/^(health|sync) /)).toBeNull();
+    // One of two applications deployed by Argo CD: its state is the card's.
+    const webProduction = within(columnNamed('production')).getByRole('article', { name: 'web' });
+    expect(within(webProduction).getByLabelText('health Progressing')).toBeTruthy();
+    expect(within(webProduction).getByLabelText('sync Synced')).toBeTruthy();
+
+    const summary = (environment: string) => within(columnNamed(environment)).getByRole('group', { name: `health summary of ${environment}` });
+    await waitFor(() => {
+      expect(summary('qa').textContent).toBe('1 versioned0 unknown1 promoting0 healthy1 degraded1 out of sync');
+    });
+    expect(summary('dev').textContent).toBe('2 versioned0 unknown0 promoting1 healthy0 degraded0 out of sync');
+    expect(summary('production').textContent).toBe('2 versioned0 unknown0 promoting0 healthy0 degraded0 out of sync');
+    expect(summary('staging').textContent).toBe('0 versioned0 unknown0 promoting');
+    const degraded = within(summary('qa')).getByText('1 degraded');
+    expect([degraded.closest('[data-kind]')?.getAttribute('data-kind'), degraded.closest('[data-kind]')?.getAttribute('data-count')]).toEqual(['degraded', '1']);
+    expect(within(summary('qa')).getByText('1 versioned').closest('[data-kind]')?.getAttribute('data-kind')).toBe('versioned');
+  });
+
+  it("lists each application's health, sync and Argo CD's message when the card's name is hovered", async () => {
+    stubDashboardApi(deployedVersions);
+    await renderPage(Dashboard, { path: '/', url: '/' });
+    await screen.findAllByRole('region');
+
+    const webProduction = within(columnNamed('production')).getByRole('article', { name: 'web' });
+    await within(webProduction).findByLabelText('health Progressing');
+    fireEvent.pointerEnter(webProduction);
+    fireEvent.mouseEnter(within(webProduction).getByRole('button', { name: 'web in production: applications' }));
+    const table = await screen.findByRole('table');
+    expect(within(table).getAllByRole('columnheader').map((cell) => cell.textContent)).toEqual(['Application', 'Version', 'Last change', 'Argo CD']);
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
+      ['web-prod-eu', '2.0.0', 'not read yet', 'ProgressingSynced'],
+      ['web-prod-us', '2.0.0', 'not read yet', 'Git alone'],
+    ]);
+
+    const cfQa = within(columnNamed('qa')).getByRole('article', { name: 'cf-101' });
+    fireEvent.pointerEnter(cfQa);
+    fireEvent.mouseEnter(within(cfQa).getByRole('button', { name: 'cf-101 in qa: applications' }));
+    expect(await screen.findByText('Deployment "cf-101" exceeded its progress deadline', { selector: 'td *' })).toBeTruthy();
   });
 
   it('filters the board by product', async () => {

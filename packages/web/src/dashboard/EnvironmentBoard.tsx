@@ -44,6 +44,14 @@ function SummaryRow({ column, promoting }: { column: EnvironmentColumn; promotin
     { key: 'unknown', count: summary.unknown, color: 'gray', label: 'unknown', tip: 'applications whose version could not be read' },
     { key: 'promoting', count: summary.promoting, color: 'blue', label: 'promoting', tip: 'products with a release promoting into this environment now' },
     ...(summary.loading > 0 ? [{ key: 'loading', count: summary.loading, color: 'gray', label: 'reading', tip: 'applications whose version is still being read from Git' }] : []),
+    // Only where Argo CD deploys some of the column's applications; the others have their version alone.
+    ...(summary.deployed > 0
+      ? [
+          { key: 'healthy', count: summary.healthy, color: 'green', label: 'healthy', tip: `applications Argo CD reports Healthy (of ${summary.deployed} it deploys here)` },
+          { key: 'degraded', count: summary.degraded, color: 'red', label: 'degraded', tip: `applications Argo CD reports Degraded (of ${summary.deployed} it deploys here)` },
+          { key: 'out-of-sync', count: summary.outOfSync, color: 'orange', label: 'out of sync', tip: `applications Argo CD reports OutOfSync (of ${summary.deployed} it deploys here)` },
+        ]
+      : []),
   ];
   return (
     <Group gap={6} mb="sm" aria-label={`health summary of ${environment}`} role="group">

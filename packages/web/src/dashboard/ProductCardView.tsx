@@ -6,13 +6,17 @@ import { useBoardStores, useStoreSelector } from './boardStore.ts';
 import { PromoteMenu } from './PromoteMenu.tsx';
 import { canDrop, cardId, type CardRef, type PromotionRequest } from './promotion.ts';
 import {
+  cardDeployment,
+  productCardEntry,
   productCardVersion,
-  sameVersionEntry,
+  sameCardEntry,
   type ApplicationVersion,
+  type CardDeployment,
+  type CardEntry,
   type CardVersion,
-  type ProductVersions,
+  type HealthState,
+  type SyncState,
   type VersionIndex,
-  type VersionsFailure,
 } from './versions.ts';
 
 interface Props {
@@ -56,14 +60,59 @@ function VersionBadge({ version, live }: { version: CardVersion; live: boolean }
   }
 }
 
+/** Badge colours of Argo CD's health and sync states. */
+const HEALTH_COLOR: Record<HealthState, string> = {
+  Healthy: 'green',
+  Progressing: 'blue',
+  Degraded: 'red',
+  Suspended: 'yellow',
+  Missing: 'gray',
+  Unknown: 'gray',
+};
+const SYNC_COLOR: Record<SyncState, string> = { Synced: 'green', OutOfSync: 'orange', Unknown: 'gray' };
+
+function HealthBadge({ health, size }: { health: HealthState; size: 'xs' | 'sm' }) {
+  return (
+    <Badge variant="light" color={HEALTH_COLOR[health]} size={size} tt="none" aria-label={`health ${health}`} data-health={health}>
+      {health}
+    </Badge>
+  );
+}
+
+function SyncBadge({ sync, size }: { sync: SyncState; size: 'xs' | 'sm' }) {
+  return (
+    <Badge variant="outline" color={SYNC_COLOR[sync]} size={size} tt="none" aria-label={`sync ${sync}`} data-sync={sync}>
+      {sync}
+    </Badge>
+  );
+}
+
+/** The card's health and sync beside its version; the message of the worst application on hover once the card is live. */
+function DeploymentBadges({ deployment, live }: { deployment: CardDeployment; live: boolean }) {
+  const health = <HealthBadge health={deployment.health} size="sm" />;
+  return (
+    <>
+      {live && deployment.message !== undefined ? (
+        <Tooltip label={deployment.message} multiline w={260} withArrow>
+          {health}
+        </Tooltip>
+      ) : (
+        health
+      )}
+      <SyncBadge sync={deployment.sync} size="sm" />
+    </>
+  );
+}
+
 function formatDate(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** The product's applications in one environment with version and last change. */
+/** The product's applications in one environment with version, last change, and Argo CD's sync and health when it deploys them. */
 function ApplicationDetails({ names, versions }: { names: readonly string[]; versions: readonly ApplicationVersion[] }) {
   const byName = new Map(versions.map((entry) => [entry.application, entry]));
+  const deployed = versions.some((entry) => entry.deployment !== undefined);
   return (
     <Table fz="xs" verticalSpacing={2} horizontalSpacing="xs">
       <Table.Thead>
@@ -71,6 +120,7 @@ function ApplicationDetails({ names, versions }: { names: readonly string[]; ver
           <Table.Th>Application</Table.Th>
           <Table.Th>Version</Table.Th>
           <Table.Th>Last change</Table.Th>
+          {deployed ? <Table.Th>Argo CD</Table.Th> : null}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -100,6 +150,27 @@ function ApplicationDetails({ names, versions }: { names: readonly string[]; ver
                   </Stack>
                 )}
               </Table.Td>
+              {deployed ? (
+                <Table.Td>
+                  {entry?.deployment === undefined ? (
+                    <Text size="xs" c="dimmed">
+                      Git alone
+                    </Text>
+                  ) : (
+                    <Stack gap={2} align="flex-start">
+                      <Group gap={4} wrap="nowrap">
+                        <HealthBadge health={entry.deployment.health} size="xs" />
+                        <SyncBadge sync={entry.deployment.sync} size="xs" />
+                      </Group>
+                      {entry.deployment.message !== undefined ? (
+                        <Text size="xs" c="dimmed">
+                          {entry.deployment.message}
+                        </Text>
+                      ) : null}
+                    </Stack>
+                  )}
+                </Table.Td>
+              ) : null}
             </Table.Tr>
           );
         })}
@@ -109,12 +180,14 @@ function ApplicationDetails({ names, versions }: { names: readonly string[]; ver
 }
 
 /**
- * One product in one environment: name, version, applications. Drag it onto the same product
- * in another environment to promote, or use its Promote menu. Hovering the name shows each
- * application's version, commit, author and date.
+ * One product in one environment: name, version, Argo CD's health and sync when it deploys the
+ * applications, applications. Drag it onto the same product in another environment to promote,
+ * or use its Promote menu. Hovering the name shows each application's version, commit, author,
+ * date, sync and health.
  *
- * The card reads its product's versions and the drag from the board's stores, so a version
- * answer re-renders only that product's cards and a drag only the cards it may be dropped on.
+ * The card reads its applications' versions and the drag from the board's stores, so a version
+ * answer re-renders only the cards whose applications it changed, and a drag only the cards it
+ * may be dropped on.
  */
 export const ProductCardView = memo(function ProductCardView({ environment, card, targets, denied, onPromote }: Props) {
   const stores = useBoardStores();
@@ -130,8 +203,8 @@ export const ProductCardView = memo(function ProductCardView({ environment, card
     },
     [draggable.setNodeRef, droppable.setNodeRef],
   );
-  const selectEntry = useCallback((index: VersionIndex) => index.get(product), [product]);
-  const entry = useStoreSelector(stores.versions, selectEntry, sameVersionEntry);
+  const selectEntry = useCallback((index: VersionIndex) => productCardEntry(index.get(product), environment), [product, environment]);
+  const entry = useStoreSelector(stores.versions, selectEntry, sameCardEntry);
   const selectDropAllowed = useCallback((dragged: CardRef | null) => dragged !== null && canDrop(dragged, ref), [ref]);
   const dropAllowed = useStoreSelector(stores.dragged, selectDropAllowed);
   const over = droppable.isOver && dropAllowed;
@@ -215,23 +288,25 @@ interface ContentProps {
   openMenu: boolean;
   cardRef: CardRef;
   applications: readonly string[];
-  entry: ProductVersions | VersionsFailure | undefined;
+  entry: CardEntry;
   targets: readonly string[];
   denied: string | undefined;
   onPromote: (request: PromotionRequest) => void;
 }
 
+const noVersions: readonly ApplicationVersion[] = [];
+
 // Drag-and-drop re-renders every draggable when a drag starts or ends; the content is kept out of that.
 const CardContent = memo(function CardContent({ cardRef, applications, entry, targets, denied, onPromote, live, focus, openMenu }: ContentProps) {
   const { product, environment } = cardRef;
-  const version = productCardVersion(entry, environment);
-  const applicationVersions =
-    entry === undefined || 'error' in entry ? [] : (entry.environments.find((e) => e.environment === environment)?.applications ?? []);
+  const version = productCardVersion(entry);
+  const deployment = cardDeployment(entry);
+  const applicationVersions = entry === undefined || 'error' in entry ? noVersions : entry;
   return (
     <>
       <Group justify="space-between" wrap="nowrap" gap="xs">
         {live ? (
-          <HoverCard width={440} shadow="md" openDelay={200} position="bottom-start" withinPortal>
+          <HoverCard width={deployment !== undefined ? 560 : 440} shadow="md" openDelay={200} position="bottom-start" withinPortal>
             <HoverCard.Target>
               <UnstyledButton fw={600} aria-label={`${product} in ${environment}: applications`} autoFocus={focus === 'name'}>
                 {product}
@@ -249,7 +324,10 @@ const CardContent = memo(function CardContent({ cardRef, applications, entry, ta
             {product}
           </UnstyledButton>
         )}
-        <VersionBadge version={version} live={live} />
+        <Group gap={4} justify="flex-end">
+          <VersionBadge version={version} live={live} />
+          {deployment !== undefined ? <DeploymentBadges deployment={deployment} live={live} /> : null}
+        </Group>
       </Group>
       <List size="sm" listStyleType="none" spacing={2} mt={4}>
         {applications.map((name) => (

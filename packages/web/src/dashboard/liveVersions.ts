@@ -3,7 +3,13 @@ import { useMemo, useState } from 'react';
 import { coalesce } from '../live/events.ts';
 import { useEvents } from '../live/useEvents.ts';
 import { listVersions } from './queries.ts';
-import type { ProductVersions, VersionIndex, VersionsFailure } from './versions.ts';
+import { reportsDeployment, type ProductVersions, type VersionIndex, type VersionsFailure } from './versions.ts';
+
+/**
+ * Milliseconds between two reads of every product's versions while some application reports a
+ * deployment: sync and health change in Argo CD without a commit, so no version event says so.
+ */
+export const DEPLOYMENT_REFRESH_MS = 30_000;
 
 /** The query key of every product's versions, as the board holds them. */
 export const versionsQueryKey = ['product-versions'] as const;
@@ -32,11 +38,17 @@ export function versionIndex(products: readonly string[], data: readonly Product
 /**
  * Every product's versions in one request, kept live: a `version` event reads its product's
  * versions again (events that arrive meanwhile are gathered into the next request), and a
- * reconnected event stream reads them all again.
+ * reconnected event stream reads them all again. While Argo CD deploys some application, they are
+ * all read again every `DEPLOYMENT_REFRESH_MS` for its sync and health.
  */
 export function useLiveVersions(products: readonly string[]): VersionIndex {
   const queryClient = useQueryClient();
-  const query = useQuery({ queryKey: versionsQueryKey, queryFn: ({ signal }) => listVersions([], signal), staleTime: 0 });
+  const query = useQuery({
+    queryKey: versionsQueryKey,
+    queryFn: ({ signal }) => listVersions([], signal),
+    staleTime: 0,
+    refetchInterval: (current) => (reportsDeployment(current.state.data) ? DEPLOYMENT_REFRESH_MS : false),
+  });
   const [refresh] = useState(() => {
     const pending = new Set<string>();
     const read = coalesce(async () => {

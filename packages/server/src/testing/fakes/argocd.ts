@@ -12,7 +12,11 @@ import { startFakeServer, timestamp, type RecordedRequest, type Reply } from './
  *   `status.sync.revision` becomes the new commit and `status.sync.status` OutOfSync;
  *   `status.reconciledAt` is updated.
  * - `GET /api/v1/applications` with `name`, `appNamespace`, `projects` (one), `selector` (`k=v,…`) →
- *   `v1alpha1ApplicationList {metadata, items}`, only the applications the token may see.
+ *   `v1alpha1ApplicationList {metadata, items}`, only the applications the token may see, from
+ *   every namespace unless `appNamespace` names one.
+ * - `fields` on either, as the gateway answers it: `a.b,c.d` keeps only these dotted paths of the
+ *   answer (each with everything below it; a path goes through arrays, `items.metadata.name`),
+ *   `-a.b,…` drops them and keeps the rest.
  *
  * Errors are grpc-gateway's `{error, code, message}` with the gRPC code's HTTP status. Every
  * request needs `Authorization: Bearer <token>`: none → 401 "no session information", another
@@ -296,13 +300,36 @@ export async function startFakeArgoCd(options: FakeArgoCdOptions): Promise<FakeA
     return { status: 200, json: read(key) };
   }
 
+  /** The answer with only the `fields` asked for (or without them, after a leading `-`); a copy. */
+  function withFields(json: unknown, fields: string | undefined): unknown {
+    if (!fields) return json;
+    const exclude = fields.startsWith('-');
+    const paths = new Set((exclude ? fields.slice(1) : fields).split(',').map((f) => f.trim()).filter((f) => f !== ''));
+    const under = (path: string) => [...paths].some((p) => p.startsWith(`${path}.`));
+    const walk = (value: unknown, at: string): unknown => {
+      if (Array.isArray(value)) return value.map((item) => walk(item, at));
+      if (value === null || typeof value !== 'object') return value;
+      const kept: Json = {};
+      for (const [key, child] of Object.entries(value)) {
+        const path = at === '' ? key : `${at}.${key}`;
+        if (exclude) {
+          if (!paths.has(path)) kept[key] = walk(child, path);
+        } else if (paths.has(path)) kept[key] = structuredClone(child);
+        else if (under(path)) kept[key] = walk(child, path);
+      }
+      return kept;
+    };
+    return walk(json, '');
+  }
+
   const server = await startFakeServer((req) => {
     const override = overrides.findIndex((o) => o.method === req.method && o.path === req.path);
     if (override !== -1) {
       const [{ reply }] = overrides.splice(override, 1) as [(typeof overrides)[number]];
       return reply;
     }
-    return route(req);
+    const reply = route(req);
+    return reply.status === 200 ? { ...reply, json: withFields(reply.json, req.query.fields) } : reply;
   });
   (fake as { url: string }).url = server.origin;
   (fake as { requests: RecordedRequest[] }).requests = server.requests;

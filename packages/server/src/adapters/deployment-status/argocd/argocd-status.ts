@@ -41,7 +41,7 @@ const HEALTH_STATES: readonly HealthState[] = ['Healthy', 'Progressing', 'Degrad
 /** `operationState.phase` values of an operation that has not finished. */
 const UNFINISHED = new Set(['Running', 'Terminating']);
 /** `operationState.phase` values of an operation that ended badly. */
-const FAILED = new Set(['Failed', 'Error']);
+export const FAILED_PHASES: ReadonlySet<string> = new Set(['Failed', 'Error']);
 /** Positive ancestry answers kept; beyond this many the memory starts again. */
 const MAX_REMEMBERED = 1000;
 
@@ -113,14 +113,14 @@ export function createArgoCdDeploymentStatus(options: ArgoCdDeploymentStatusOpti
       }
 
       const status = app.status ?? {};
-      const sync = oneOf(SYNC_STATES, status.sync?.status);
-      const health = oneOf(HEALTH_STATES, status.health?.status);
+      const sync = syncState(status.sync?.status);
+      const health = healthState(status.health?.status);
       const healthMessage = status.health?.message ?? undefined;
-      const revisions = ofTarget(app, target, status.sync?.revision, status.sync?.revisions);
+      const revisions = ofRepository(app, target.repoURL, status.sync?.revision, status.sync?.revisions);
       const operation = status.operationState;
-      const operationRevisions = ofTarget(
+      const operationRevisions = ofRepository(
         app,
-        target,
+        target.repoURL,
         operation?.syncResult?.revision || operation?.operation?.sync?.revision,
         operation?.syncResult?.revisions?.length ? operation.syncResult.revisions : operation?.operation?.sync?.revisions,
       );
@@ -142,7 +142,7 @@ export function createArgoCdDeploymentStatus(options: ArgoCdDeploymentStatusOpti
       const observed = observation(sync, health, deployed ?? revisions[0], healthMessage ?? operation?.message ?? undefined);
 
       const phase = operation?.phase ?? '';
-      if (operationForCommit !== undefined && FAILED.has(phase)) {
+      if (operationForCommit !== undefined && FAILED_PHASES.has(phase)) {
         return {
           state: 'failed',
           message: `${label}: the Argo CD sync to ${shortCommit(operationForCommit)} ended ${phase}: ${operation?.message || 'Argo CD gave no reason'}`,
@@ -196,14 +196,19 @@ function fromError(error: ArgoCdError, target: DeploymentTarget, label: string, 
 }
 
 /**
- * The revisions Argo CD reports for the target's repository: `revision` for a single-source
- * application; for a multi-source one, the `revisions` of the sources whose `repoURL` is the
- * target's (all of them when none is).
+ * The revisions Argo CD reports for one repository: `revision` for a single-source application;
+ * for a multi-source one, the `revisions` of the sources whose `repoURL` is `repoURL` (all of them
+ * when none is).
  */
-function ofTarget(app: ArgoCdApplication, target: DeploymentTarget, revision: string | null | undefined, revisions: readonly string[] | null | undefined): string[] {
+export function ofRepository(
+  app: ArgoCdApplication,
+  repoURL: string,
+  revision: string | null | undefined,
+  revisions: readonly string[] | null | undefined,
+): string[] {
   const sources = app.spec?.sources ?? [];
   if (revisions && revisions.length > 0) {
-    const mine = sources.length === revisions.length ? revisions.filter((_, i) => sameRepository(sources[i]?.repoURL, target.repoURL)) : [];
+    const mine = sources.length === revisions.length ? revisions.filter((_, i) => sameRepository(sources[i]?.repoURL, repoURL)) : [];
     return (mine.length > 0 ? mine : [...revisions]).map(normalRevision);
   }
   return revision ? [normalRevision(revision)] : [];
@@ -230,6 +235,16 @@ function sameRepository(a: string | null | undefined, b: string): boolean {
 
 function oneOf<T extends string>(known: readonly T[], value: string | null | undefined): T | 'Unknown' {
   return known.includes(value as T) ? (value as T) : 'Unknown';
+}
+
+/** `status.sync.status` as the port knows it; a value Argo CD added since is Unknown. */
+export function syncState(value: string | null | undefined): SyncState {
+  return oneOf(SYNC_STATES, value);
+}
+
+/** `status.health.status` as the port knows it; a value Argo CD added since (or a custom one) is Unknown. */
+export function healthState(value: string | null | undefined): HealthState {
+  return oneOf(HEALTH_STATES, value);
 }
 
 function revisionText(revision: string | undefined): string {

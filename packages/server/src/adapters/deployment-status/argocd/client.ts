@@ -4,9 +4,9 @@ import { ArgoCdError } from './errors.ts';
 
 /**
  * A thin `fetch` client for the two reads of the Argo CD API (`argocd-server`'s REST gateway,
- * `assets/swagger.json`, `ApplicationService`) that deployment status needs. Answers are checked
- * against zod subsets of `v1alpha1Application`: unknown fields are ignored, a mistyped field that
- * is read here is an `invalid-response` naming that field.
+ * `assets/swagger.json`, `ApplicationService`) that deployment status and the versions' sync and
+ * health need. Answers are checked against zod subsets of `v1alpha1Application`: unknown fields
+ * are ignored, a mistyped field that is read here is an `invalid-response` naming that field.
  */
 
 export interface ArgoCdClientOptions {
@@ -61,6 +61,8 @@ export const ArgoCdApplication = z.object({
         .nullish(),
       conditions: z.array(z.object({ type: z.string().nullish(), message: z.string().nullish() })).nullish(),
       reconciledAt: z.string().nullish(),
+      /** The namespace of the controller: Argo CD's own namespace. */
+      controllerNamespace: z.string().nullish(),
     })
     .nullish(),
 });
@@ -89,8 +91,14 @@ export interface ArgoCdClient {
    * first; `appNamespace` names the namespace of an application outside Argo CD's own.
    */
   getApplication(name: string, options?: { refresh?: ArgoCdRefresh; appNamespace?: string }): Promise<ArgoCdApplication>;
-  /** `GET /api/v1/applications`, optionally only the one `name` (the list is empty when there is none or it may not be seen). */
-  listApplications(options?: { name?: string; appNamespace?: string; selector?: string }): Promise<ArgoCdApplication[]>;
+  /**
+   * `GET /api/v1/applications`: every application the token may read, in every namespace Argo CD
+   * serves unless `appNamespace` names one; optionally only the one `name` (the list is empty when
+   * there is none or it may not be seen) or those matching a label `selector`. `fields` asks the
+   * server to keep only these dotted paths of the answer (`items.metadata.name`, `items.status.health`:
+   * a path keeps everything below it), so a list of many applications stays small.
+   */
+  listApplications(options?: { name?: string; appNamespace?: string; selector?: string; fields?: readonly string[] }): Promise<ArgoCdApplication[]>;
 }
 
 export function createArgoCdClient(options: ArgoCdClientOptions): ArgoCdClient {
@@ -159,11 +167,12 @@ export function createArgoCdClient(options: ArgoCdClientOptions): ArgoCdClient {
       return get(op, `/applications/${encodeURIComponent(name)}${q}`, ArgoCdApplication, 'application');
     },
 
-    async listApplications({ name, appNamespace, selector } = {}) {
+    async listApplications({ name, appNamespace, selector, fields } = {}) {
       const query = new URLSearchParams();
       if (name) query.set('name', name);
       if (appNamespace) query.set('appNamespace', appNamespace);
       if (selector) query.set('selector', selector);
+      if (fields && fields.length > 0) query.set('fields', fields.join(','));
       const q = query.toString() === '' ? '' : `?${query.toString()}`;
       const list = await get(`argocd applications: list${name ? ` ${name}` : ''}`, `/applications${q}`, ArgoCdApplicationList, 'application list');
       return list.items ?? [];
