@@ -313,6 +313,20 @@ describe('planRelease', () => {
     assert.equal(planned.snapshot.flow.timeoutMs, 24 * 3600 * 1000);
   });
 
+  it('keeps the Argo CD application of each target, with its namespace when it has one', () => {
+    const [dev, qa, production] = apps;
+    const planned = planRelease({
+      ...base,
+      applications: [dev!, { ...qa!, spec: { ...qa!.spec, argocd: { name: 'cf-qa' } } }, { ...production!, spec: { ...production!.spec, argocd: { name: 'cf-prod', namespace: 'team-cf' } } }],
+      flow: flowOf(flow('f', { triggerEnvironment: 'dev', steps: [{ environment: 'qa' }, { environment: 'production' }] })),
+      policies: [],
+    });
+    assert.ok(planned.ok);
+    const [, qaStep, productionStep] = planned.snapshot.steps;
+    assert.deepEqual(qaStep!.applications[0]!.argocd, { name: 'cf-qa' });
+    assert.deepEqual(productionStep!.applications[0]!.argocd, { name: 'cf-prod', namespace: 'team-cf' });
+  });
+
   it('lists every problem: no application in an environment, unknown workflows, unknown environment', () => {
     const planned = planRelease({
       ...base,

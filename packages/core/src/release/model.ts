@@ -59,8 +59,8 @@ export interface ReleaseApplication {
   folder: string;
   /** `spec.destination.namespace`, or `''`. */
   namespace: string;
-  /** Argo CD application to read sync and health from. */
-  argocd?: { name: string };
+  /** Argo CD application to read sync and health from, and the namespace it lives in when not Argo CD's own. */
+  argocd?: { name: string; namespace?: string };
   /** What is promoted into this application (its resolved promotion template); absent = every file present in both folders. */
   promotion?: PromotionFiles;
   versionSource?: VersionSource;

@@ -94,7 +94,9 @@ function releaseApplication(application: Application, input: PlanReleaseInput, p
     branch: applicationBranch(application),
     folder: applicationFolder(application),
     namespace: application.spec.destination?.namespace ?? '',
-    ...(application.spec.argocd ? { argocd: { name: application.spec.argocd.name } } : {}),
+    ...(application.spec.argocd
+      ? { argocd: { name: application.spec.argocd.name, ...(application.spec.argocd.namespace ? { namespace: application.spec.argocd.namespace } : {}) } }
+      : {}),
     ...(promotion && Object.keys(promotion).length > 0 ? { promotion } : {}),
     ...(versionSource ? { versionSource } : {}),
   };
