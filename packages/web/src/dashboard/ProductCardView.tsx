@@ -1,6 +1,6 @@
 import { useDraggable, useDroppable } from '@dnd-kit/core';
-import { Badge, Card, Group, HoverCard, List, Stack, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { memo, useCallback, useMemo, useState, type FocusEvent, type MouseEvent } from 'react';
+import { Badge, Group, HoverCard, Stack, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { memo, useCallback, useMemo, useState, type CSSProperties, type FocusEvent, type MouseEvent } from 'react';
 import type { ProductCard } from './board.ts';
 import { useBoardStores, useStoreSelector } from './boardStore.ts';
 import { PromoteMenu } from './PromoteMenu.tsx';
@@ -215,13 +215,12 @@ export const ProductCardView = memo(function ProductCardView({ environment, card
   }, []);
 
   return (
-    <Card
+    // A plain element styled as a Mantine card: dnd-kit re-renders every draggable as a drag
+    // starts and ends, so this part is kept as cheap as a DOM element.
+    <article
       ref={setNodeRef}
-      component="article"
       aria-label={product}
       data-card={id}
-      withBorder
-      padding="sm"
       {...draggable.listeners}
       onPointerEnter={() => wake(null)}
       onFocus={(event: FocusEvent) => wake(event.target)}
@@ -232,6 +231,7 @@ export const ProductCardView = memo(function ProductCardView({ environment, card
         }
       }}
       style={{
+        ...cardStyle,
         cursor: denied === undefined ? 'grab' : undefined,
         opacity: draggable.isDragging ? 0.5 : 1,
         touchAction: 'none',
@@ -250,29 +250,49 @@ export const ProductCardView = memo(function ProductCardView({ environment, card
         focus={live?.focus ?? null}
         openMenu={live?.open === true}
       />
-    </Card>
+    </article>
   );
 });
 
-/**
- * One application of a card. When the card has several, each may be dragged on its own onto the
- * product in another environment, to promote from that application only.
- */
-function ApplicationLine({ cardRef, application, draggable }: { cardRef: CardRef; application: string; draggable: boolean }) {
-  const ref = useMemo((): CardRef => ({ ...cardRef, application }), [cardRef, application]);
-  const drag = useDraggable({ id: cardId(ref), data: ref, disabled: !draggable });
+/** What Mantine's Card with a border and `sm` padding looks like. */
+const cardStyle: CSSProperties = {
+  display: 'flex',
+  flexDirection: 'column',
+  position: 'relative',
+  padding: 'var(--mantine-spacing-sm)',
+  border: '1px solid var(--mantine-color-default-border)',
+  borderRadius: 'var(--mantine-radius-default)',
+  background: 'var(--mantine-color-body)',
+};
+
+const lineStyle: CSSProperties = { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 'var(--mantine-font-size-sm)', color: 'var(--mantine-color-dimmed)' };
+
+/** One application of a card with a single application: nothing to drag apart from the card. */
+function ApplicationLine({ application }: { application: string }) {
   return (
-    <List.Item
+    <li data-application={application} style={lineStyle}>
+      {application}
+    </li>
+  );
+}
+
+/**
+ * One application of a card with several: each may be dragged on its own onto the product in
+ * another environment, to promote from that application only.
+ */
+function DraggableApplicationLine({ cardRef, application }: { cardRef: CardRef; application: string }) {
+  const ref = useMemo((): CardRef => ({ ...cardRef, application }), [cardRef, application]);
+  const drag = useDraggable({ id: cardId(ref), data: ref });
+  return (
+    <li
       ref={drag.setNodeRef}
-      {...(draggable ? drag.listeners : {})}
+      {...drag.listeners}
       data-application={application}
-      title={draggable ? `Drag ${application} onto ${cardRef.product} in another environment to promote from it` : undefined}
-      style={draggable ? { cursor: 'grab', touchAction: 'none', opacity: drag.isDragging ? 0.5 : 1 } : undefined}
+      title={`Drag ${application} onto ${cardRef.product} in another environment to promote from it`}
+      style={{ ...lineStyle, cursor: 'grab', touchAction: 'none', opacity: drag.isDragging ? 0.5 : 1 }}
     >
-      <Text span size="sm" ff="monospace" c="dimmed">
-        {application}
-      </Text>
-    </List.Item>
+      {application}
+    </li>
   );
 }
 
@@ -329,11 +349,11 @@ const CardContent = memo(function CardContent({ cardRef, applications, entry, ta
           {deployment !== undefined ? <DeploymentBadges deployment={deployment} live={live} /> : null}
         </Group>
       </Group>
-      <List size="sm" listStyleType="none" spacing={2} mt={4}>
-        {applications.map((name) => (
-          <ApplicationLine key={name} cardRef={cardRef} application={name} draggable={denied === undefined && applications.length > 1} />
-        ))}
-      </List>
+      <ul style={{ listStyle: 'none', margin: '4px 0 0', padding: 0, display: 'flex', flexDirection: 'column', gap: 2 }}>
+        {applications.map((name) =>
+          denied === undefined && applications.length > 1 ? <DraggableApplicationLine key={name} cardRef={cardRef} application={name} /> : <ApplicationLine key={name} application={name} />,
+        )}
+      </ul>
       <Group justify="flex-end" mt="xs">
         <PromoteMenu card={cardRef} targets={targets} denied={denied} onPromote={onPromote} placeholder={!live} autoFocus={focus === 'promote'} defaultOpened={openMenu} />
       </Group>
