@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '@stagecoach/server';
 import { docImage } from './screenshots.ts';
-import { BROWSER_SKIP, signIn, startDemoInBrowser } from './harness.ts';
+import { addAfter, BROWSER_SKIP, signIn, startDemoInBrowser } from './harness.ts';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const ADMIN = 'sct_e2e-flows-admin-token-00000000';
@@ -55,10 +55,8 @@ describe('Flow Builder in Chromium on the demo workspace', { skip }, () => {
     await page.getByLabel('Version').fill('1.0');
     await page.getByRole('combobox', { name: 'Trigger environment' }).click();
     await pick(page, 'dev');
-    await page.getByRole('button', { name: 'Add an environment after dev' }).click();
-    await pick(page, 'qa');
-    await page.getByRole('button', { name: 'Add an environment after qa' }).click();
-    await pick(page, 'production');
+    await addAfter(page, 'dev', 'qa');
+    await addAfter(page, 'qa', 'production');
     await page.locator('[data-environment="production"]').waitFor();
     assert.equal(await page.locator('[data-problem="true"]').count(), 0);
     await page.screenshot({ path: join(ARTIFACTS, 'flow-builder-new.png') });
@@ -95,8 +93,7 @@ describe('Flow Builder in Chromium on the demo workspace', { skip }, () => {
     await page.locator('[data-environment="production"]').waitFor();
     assert.equal(await page.locator('[data-environment]').count(), 4);
 
-    await page.getByRole('button', { name: 'Add an environment after qa' }).click();
-    await pick(page, 'production-eu');
+    await addAfter(page, 'qa', 'production-eu');
     const settings = page.getByRole('region', { name: 'Settings of production-eu' });
     await settings.getByLabel(/^Depends on/).first().click();
     await pick(page, 'staging');

@@ -84,3 +84,15 @@ export async function signIn(page: Page, url: string, token: string): Promise<vo
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
+
+/**
+ * In the Flow Builder: presses the "+" of `parent` and chooses `environment` in its own chooser
+ * (not in another node's, which may still be fading out), then waits for the chooser to close.
+ */
+export async function addAfter(page: Page, parent: string, environment: string): Promise<void> {
+  const label = `Add an environment after ${parent}`;
+  await page.getByRole('button', { name: label }).click();
+  const chooser = page.getByRole('dialog').filter({ has: page.getByLabel(label, { exact: true }) });
+  await chooser.getByRole('option', { name: environment, exact: true }).click();
+  await chooser.waitFor({ state: 'hidden' });
+}

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { RunningServer } from '@stagecoach/server';
 import { ARTIFACTS_DIR } from './screenshots.ts';
-import { BROWSER_SKIP, signIn, startDemoInBrowser } from './harness.ts';
+import { addAfter, BROWSER_SKIP, signIn, startDemoInBrowser } from './harness.ts';
 
 const ADMIN = 'sct_e2e-parallel-admin-token-00000';
 const PRODUCTION = ['production', 'production-eu', 'production-asia'] as const;
@@ -71,11 +71,10 @@ describe('parallel environments in Chromium on the demo workspace', { skip }, ()
     await chart.locator('[data-environment="production"]').waitFor();
 
     for (const region of ['production-eu', 'production-asia']) {
-      await page.getByRole('button', { name: 'Add an environment after qa' }).click();
-      await pick(page, region);
+      await addAfter(page, 'qa', region);
       await chart.locator(`[data-environment="${region}"]`).waitFor();
     }
-    for (const environment of PRODUCTION) assert.equal(await chart.locator(`.react-flow__edge[data-id="qa->${environment}"]`).count(), 1, `edge qa->${environment}`);
+    for (const environment of PRODUCTION) await chart.locator(`.react-flow__edge[data-id="qa->${environment}"]`).waitFor({ state: 'attached' });
     assert.equal(await page.locator('[data-problem="true"]').count(), 0);
     const builderNode = (environment: string) => chart.locator(`[data-environment="${environment}"]`);
     await assertStacked(builderNode('qa'), Object.fromEntries(PRODUCTION.map((e) => [e, builderNode(e)])));
@@ -109,7 +108,8 @@ describe('parallel environments in Chromium on the demo workspace', { skip }, ()
 
     await page.getByRole('heading', { name: release.title }).waitFor();
     const node = (environment: string) => page.locator(`[role="group"][data-environment="${environment}"]`);
-    for (const environment of PRODUCTION) assert.equal(await page.locator(`.react-flow__edge[data-id="qa->${environment}"]`).count(), 1, `edge qa->${environment}`);
+    // The edges are drawn once the nodes are measured, a moment after the nodes appear.
+    for (const environment of PRODUCTION) await page.locator(`.react-flow__edge[data-id="qa->${environment}"]`).waitFor({ state: 'attached' });
 
     // production-needs-pr holds each region at its own pull request: all three wait at once.
     for (const environment of PRODUCTION) {

@@ -114,7 +114,8 @@ describe('policy-driven promotion in Chromium on the demo workspace', { skip }, 
       const keys = await Promise.all(Array.from({ length: await tasks.count() }, (_, i) => tasks.nth(i).getAttribute('data-task')));
       assert.deepEqual(keys, ['pre', 'action', 'sync', 'post'], environment);
       for (const [task, text] of Object.entries(rows)) {
-        const shown = (await row(environment, task).innerText()).replace(/\s+/g, ' ');
+        // textContent, not innerText: a node still being placed may not be laid out yet.
+        const shown = ((await row(environment, task).textContent()) ?? '').replace(/\s+/g, ' ');
         assert.ok(shown.includes(text), `${environment} ${task} shows "${text}": "${shown}"`);
       }
     }

@@ -46,7 +46,8 @@ function AddAfter({ parent }: { parent: string }) {
   const [opened, setOpened] = useState(false);
   const label = `Add an environment after ${parent}`;
   return (
-    <Popover opened={opened} onChange={setOpened} position="right" withArrow trapFocus>
+    // No fade: a closing chooser must not stay clickable while the next one opens.
+    <Popover opened={opened} onChange={setOpened} position="right" withArrow trapFocus transitionProps={{ duration: 0 }}>
       <Popover.Target>
         <ActionIcon
           variant="filled"
