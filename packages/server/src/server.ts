@@ -2,7 +2,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createArgoEngine } from './adapters/workflows/argo/index.ts';
 import { createLocalEngine, interruptedStatus } from './adapters/workflows/local/index.ts';
-import { WorkflowRunService } from './workflow-runs/service.ts';
+import { WorkflowRunService, type WorkflowRunDetail } from './workflow-runs/service.ts';
+import { publishWorkflowRunChange } from './workflow-runs/events.ts';
 import { isTerminalPhase } from './workflows/port.ts';
 import type { AddressInfo } from 'node:net';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -108,6 +109,27 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
   if (config.defaultWorkflowEngine === 'argo' && !config.argoWorkflows) {
     throw new ConfigError('invalid server settings:\n  defaultWorkflowEngine: "argo" needs argoWorkflows settings (argo-engine)');
   }
+  // Set once the server stops: changes recorded after it are stored without live events.
+  let stopping = false;
+  // Publishes under way; the bus closes once they are done.
+  const publishes = new Set<Promise<void>>();
+  const events = await openEventBus({
+    store,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    clock,
+    onError: (e) => console.error('stagecoach: events:', e instanceof Error ? e.message : e),
+  });
+  // Workflow run changes are published one after the other, so that their events keep the order of the writes.
+  let workflowPublishing: Promise<void> = Promise.resolve();
+  const publishWorkflowChange = (run: WorkflowRunDetail, previous: WorkflowRunDetail | undefined) => {
+    if (stopping) return;
+    const publishing = workflowPublishing
+      .then(() => publishWorkflowRunChange(events, run, previous))
+      .catch((e: unknown) => console.error('stagecoach: events:', e))
+      .finally(() => publishes.delete(publishing));
+    workflowPublishing = publishing;
+    publishes.add(publishing);
+  };
   const workflowRoot = join(config.dataDir, 'workflows');
   await mkdir(workflowRoot, { recursive: true });
   // Woken by finished workflow runs and by changes made through the API; made once its parts exist.
@@ -143,6 +165,7 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     engines: { local: localEngine, argo: argoEngine },
     defaultEngine: config.defaultWorkflowEngine,
     clock,
+    onChange: publishWorkflowChange,
   });
   // On the embedded store this process is the only one: every unfinished local run was its own.
   // On a shared database other replicas may be running theirs; a release that waits on a run of a
@@ -162,15 +185,6 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
   const actions = new ActionRegistry([commitRunner(open), pullRequestRunner(open, providerFor), noneRunner()]);
   const deploymentFor = createDeploymentStatus({ open, clock, ...(config.argocd ? { argocd: config.argocd } : {}) });
   // The orchestrator is told of changes made through the API (a terminate, a retry, a new release), so it acts at once.
-  let stopping = false;
-  // Publishes under way; the bus closes once they are done.
-  const publishes = new Set<Promise<void>>();
-  const events = await openEventBus({
-    store,
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    clock,
-    onError: (e) => console.error('stagecoach: events:', e instanceof Error ? e.message : e),
-  });
   const releaseListeners: ReleaseListener[] = [
     (release) => orchestrator?.nudge(release),
     (release, previous) => {

@@ -103,6 +103,13 @@ export interface WorkflowRunServiceOptions {
   clock: Clock;
   /** Told what went wrong in the background (following a run, storing a log); the work goes on. Default: nothing. */
   onError?: (error: unknown) => void;
+  /**
+   * Told of each status stored, with the run as it was before (undefined for a new run), in the
+   * order the writes were made; called inside the run's queue of writes, so it must not wait on
+   * the service. Pass `publishWorkflowRunChange` (events.ts) through it to publish
+   * `workflow-node` events. An exception it throws goes to `onError`.
+   */
+  onChange?: (run: WorkflowRunDetail, previous: WorkflowRunDetail | undefined) => void;
 }
 
 /** Ids a caller may choose (see `StartWorkflowRun.id`). */
@@ -123,6 +130,8 @@ const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * it is terminal), `get` (reads the engine while the run is not terminal) and the commands
  * themselves. Writes to one run are serialised, and a terminal status is never replaced by a
  * non-terminal one except by `retry`, so a late notification cannot reopen a finished run.
+ * Every stored status, whichever way it came, is told to `onChange` with the run before it: the
+ * one place live `workflow-node` events come from, for every engine.
  *
  * **Logs** of `Pod` nodes are kept in the store once the node finished, under the run's attempt:
  * the local engine hands each one over (`recordLog`, its `onLog`); for a followed engine the
@@ -148,8 +157,17 @@ export class WorkflowRunService {
   readonly #submitting = new Set<Promise<unknown>>();
   /** `record` and `recordLog` calls, applied one after the other in the order the engine made them. */
   #recording: Promise<unknown> = Promise.resolve();
+  /** How many `record` calls were made so far. */
+  #recorded = 0;
+  /**
+   * Per run of an engine that reports through `record`: how many `record` calls were made when its
+   * status was last read from the engine. That read is at least as new as each of them, so one of
+   * them still queued must not replace it (a step seen Running going back to Pending).
+   */
+  readonly #readAfter = new Map<string, number>();
   readonly #logs: WorkflowLogRepo | undefined;
   readonly #onError: (error: unknown) => void;
+  readonly #onChange: ((run: WorkflowRunDetail, previous: WorkflowRunDetail | undefined) => void) | undefined;
   /** Starts under way by caller-chosen id: a second call with the same id waits for the first. */
   readonly #starting = new Map<string, Promise<unknown>>();
   /** Runs followed in the background, by run id; a replaced or closed watch is `superseded`. */
@@ -171,6 +189,7 @@ export class WorkflowRunService {
         // A failing listener must not break the work that reported.
       }
     };
+    this.#onChange = options.onChange;
   }
 
   /**
@@ -244,6 +263,7 @@ export class WorkflowRunService {
       if (taken) return this.#existing(taken, input);
       throw e;
     }
+    this.#changed(run, undefined);
     const stored = await this.#submit(run, engine, template, 1);
     return ok(detail(stored));
   }
@@ -258,10 +278,13 @@ export class WorkflowRunService {
       } catch (e) {
         const at = this.#clock.now().toISOString();
         const status: RunStatus = { ...initialStatus(), phase: 'Error', startedAt: at, finishedAt: at, message: noted(`the ${engine.kind} engine refused the run: ${reason(e)}`)! };
-        return (await this.#runs.updateStatus(run.id, { phase: 'Error', status, attempts: attempt, updatedAt: at, finishedAt: at }))!;
+        const before = await this.#runs.get(run.id);
+        const refused = (await this.#runs.updateStatus(run.id, { phase: 'Error', status, attempts: attempt, updatedAt: at, finishedAt: at }))!;
+        this.#changed(refused, before);
+        return refused;
       }
       // Read after submit returned, so that it is at least as new as any notification so far.
-      const read = await engine.status(externalId).catch(() => initialStatus());
+      const read = await this.#read(run.id, engine, externalId).catch(() => initialStatus());
       const message = noted(read.message);
       const status: RunStatus = message === undefined ? read : { ...read, message };
       const written = (await this.#write(run.id, status, { externalId, attempts: attempt, reopen: true }))!;
@@ -351,7 +374,7 @@ export class WorkflowRunService {
         return e instanceof RunNotResumableError ? { ok: false, cannotResume: reason(e) } : { ok: false, error: reason(e) };
       }
       // Read after retry returned, so that it is at least as new as any notification so far.
-      const status = await engine.status(externalId).catch(() => initialStatus());
+      const status = await this.#read(run.id, engine, externalId).catch(() => initialStatus());
       const written = (await this.#write(run.id, status, { attempts: run.attempts + 1, reopen: true }))!;
       this.#follow(written, engine);
       return { ok: true, value: written };
@@ -438,10 +461,19 @@ export class WorkflowRunService {
    * submissions under way. A status for a run that is not ours is ignored.
    */
   record(externalId: string, status: RunStatus, engine: WorkflowEngineKind = 'local'): Promise<void> {
+    const made = (this.#recorded += 1);
     const next = this.#recording.then(async () => {
       const run = await this.#findByExternalId(engine, externalId);
       if (!run) return;
-      await this.#lane(run.id, () => this.#write(run.id, status, { onlyIf: externalId }));
+      await this.#lane(run.id, async () => {
+        const readAfter = this.#readAfter.get(run.id);
+        if (readAfter !== undefined) {
+          // Made before the status stored last was read from the engine: older than it.
+          if (made <= readAfter) return undefined;
+          this.#readAfter.delete(run.id);
+        }
+        return this.#write(run.id, status, { onlyIf: externalId });
+      });
     });
     this.#recording = next.catch(() => undefined);
     return next;
@@ -564,7 +596,7 @@ export class WorkflowRunService {
     return this.#lane(run.id, async () => {
       let status: RunStatus;
       try {
-        status = await engine.status(externalId);
+        status = await this.#read(run.id, engine, externalId);
       } catch {
         return (await this.#runs.get(run.id)) ?? run;
       }
@@ -597,8 +629,21 @@ export class WorkflowRunService {
       updatedAt: at,
       ...(finishedAt !== undefined ? { finishedAt } : {}),
     });
-    if (written) await this.#keepFinishedLogs(stored, written);
+    if (written) {
+      this.#changed(written, stored);
+      await this.#keepFinishedLogs(stored, written);
+    }
     return written;
+  }
+
+  /** Tells `onChange` of a stored status. */
+  #changed(run: StoredWorkflowRun, previous: StoredWorkflowRun | undefined): void {
+    if (!this.#onChange) return;
+    try {
+      this.#onChange(detail(run), previous && detail(previous));
+    } catch (e) {
+      this.#onError(e);
+    }
   }
 
   /** For a followed engine: reads and stores the log of each `Pod` node that finished between `before` and `after`. */
@@ -620,6 +665,14 @@ export class WorkflowRunService {
         this.#onError(new Error(`workflow run "${after.id}": could not keep the log of node "${node.name}": ${reason(e)}`, { cause: e }));
       }
     }
+  }
+
+  /** Reads a run's status from its engine; for an engine that reports through `record`, notes when (see `#readAfter`). */
+  async #read(id: string, engine: RunEngine, externalId: string): Promise<RunStatus> {
+    const recorded = this.#recorded;
+    const status = await engine.status(externalId);
+    if (!engine.watch) this.#readAfter.set(id, Math.max(recorded, this.#readAfter.get(id) ?? 0));
+    return status;
   }
 
   /** Runs `fn` after every earlier write to the same run has settled. */

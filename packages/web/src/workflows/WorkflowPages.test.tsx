@@ -155,6 +155,86 @@ describe('WorkflowRunPage', () => {
   });
 });
 
+/**
+ * An event stream that stays open. The page's request for it is answered only on `open()`, so
+ * that the reload the opening causes comes after the page's first read; `send` writes one event.
+ */
+function liveStream() {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  let id = 0;
+  return {
+    response: async () => {
+      await opened;
+      return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+    },
+    open,
+    send(type: string, data: Record<string, unknown>, scope: { product?: string; release?: string } = {}) {
+      id += 1;
+      const event = { id: String(id), type, at: '2026-11-26T15:00:01Z', ...scope, data };
+      controller.enqueue(new TextEncoder().encode(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(event)}\n\n`));
+    },
+  };
+}
+
+describe('WorkflowRunPage live', () => {
+  it('reads the run again when the stream opens and on each workflow-node event of this run, not of another', async () => {
+    storeToken('s3cret');
+    const stream = liveStream();
+    const { message: _message, finishedAt: _finishedAt, ...going } = run;
+    let current: WorkflowRunDetail = { ...going, phase: 'Running', nodes: [aNode('run-1', 'Steps', 'Running', ['pod-1']), aNode('pod-1', 'Pod', 'Running')] };
+    const fetchMock = stubFetch({
+      '/api/v1/events': () => stream.response(),
+      '/api/v1/workflow-runs/run-1': () => jsonResponse(200, current),
+      '/api/v1/workflow-runs/run-1/logs': () => new Response('', { status: 200 }),
+    });
+    const runReads = () => fetchMock.mock.calls.filter(([url]) => String(url) === '/api/v1/workflow-runs/run-1').length;
+    await renderRoutes(pages, '/workflow-runs/run-1');
+
+    expect(await screen.findByRole('button', { name: 'Terminate' })).toBeTruthy();
+    expect(fetchMock.mock.calls.map(([url]) => String(url))).toContain('/api/v1/events?types=workflow-node');
+    expect(runReads()).toBe(1);
+    stream.open();
+    await waitFor(() => expect(runReads()).toBe(2));
+
+    current = { ...run, phase: 'Failed' };
+    stream.send('workflow-node', { run: 'run-2', node: 'pod-9', phase: 'Failed' });
+    stream.send('workflow-node', { run: 'run-1', node: 'pod-1', phase: 'Failed', previous: 'Running' }, { product: 'cf-101' });
+    expect(await screen.findByRole('button', { name: 'Retry' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Terminate' })).toBeNull();
+    expect(screen.getByText('main failed: exit code 1')).toBeTruthy();
+    expect(runReads()).toBe(3);
+  });
+});
+
+describe('WorkflowsPage live', () => {
+  it('lists the runs again on workflow-node events of the products and release it shows', async () => {
+    storeToken('s3cret');
+    const stream = liveStream();
+    let runs: WorkflowRunDetail[] = [];
+    const fetchMock = stubFetch({
+      '/api/v1/events': () => stream.response(),
+      '/api/v1/workflow-templates': () => jsonResponse(200, { items: [failOnPurpose] }),
+      '/api/v1/workflow-runs': () => jsonResponse(200, { items: runs }),
+      '/api/v1/products': () => jsonResponse(200, { items: [] }),
+      '/api/v1/environments': () => jsonResponse(200, { items: [] }),
+    });
+    const listReads = () => fetchMock.mock.calls.filter(([url]) => String(url).startsWith('/api/v1/workflow-runs?')).length;
+    await renderRoutes(pages, '/workflows?product=cf-101');
+
+    expect(await screen.findByText('No run matches these filters.')).toBeTruthy();
+    expect(fetchMock.mock.calls.map(([url]) => String(url))).toContain('/api/v1/events?product=cf-101&types=workflow-node');
+    expect(listReads()).toBe(1);
+    stream.open();
+    await waitFor(() => expect(listReads()).toBe(2));
+    runs = [run];
+    stream.send('workflow-node', { run: 'run-1', phase: 'Pending' }, { product: 'cf-101' });
+    expect((await screen.findByRole('link', { name: 'run-1' })).getAttribute('href')).toBe('/workflow-runs/run-1');
+  });
+});
+
 describe('WorkflowTemplatePage for a new template', () => {
   it('starts from a skeleton, creates it with POST and opens it', async () => {
     storeToken('s3cret');

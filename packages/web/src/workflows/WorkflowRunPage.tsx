@@ -9,24 +9,32 @@ import { deniedReason, useAbilities } from '../shell/abilities.tsx';
 import { GuardedButton } from '../shell/GuardedButton.tsx';
 import { commandWorkflowRun, getWorkflowRun, getWorkflowRunLogs, workflowKeys, type RunCommand, type WorkflowRunDetail } from './api.ts';
 import { allowedCommands, defaultLogNode, isRunActive, nodeDurationMs } from './model.ts';
+import { useLiveRun } from './live.ts';
 import { PhaseBadge } from './PhaseBadge.tsx';
 import { RunGraph } from './RunGraph.tsx';
 
-/** How often a run that is still going is read again, in milliseconds. */
+/** How often the run is read again whatever the events say, in case the event stream misses something, in milliseconds. */
+const fallbackPollMs = 15_000;
+
+/** How often the log of a run that is still going is read again, in milliseconds: events tell of phases, not of lines printed. */
 const livePollMs = 1000;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** One workflow run: status, commands, node graph, node table with outputs, and logs; live while it runs. */
+/**
+ * One workflow run: status, commands, node graph, node table with outputs, and logs; live from
+ * the run's `workflow-node` events (a retry started elsewhere shows too).
+ */
 export function WorkflowRunPage() {
   const { id = '' } = useParams({ strict: false }) as { id?: string };
   const run = useQuery({
     queryKey: workflowKeys.run(id),
     queryFn: ({ signal }) => getWorkflowRun(id, signal),
-    refetchInterval: (query) => (query.state.data !== undefined && !isRunActive(query.state.data.phase) ? false : livePollMs),
+    refetchInterval: fallbackPollMs,
   });
+  useLiveRun(id);
   if (run.isError) {
     return (
       <Alert color="red" title={`Could not load workflow run "${id}"`}>
@@ -200,7 +208,7 @@ function NodesTable({ nodes, now, selected, onSelect }: { nodes: readonly Workfl
   );
 }
 
-/** The log of one node (`node`), or of every node (undefined); read again every second while the run goes. */
+/** The log of one node (`node`), or of every node (undefined); read again every second while the run goes, and on the run's events. */
 function RunLogs({ run, nodes, node, onSelect }: { run: WorkflowRunDetail; nodes: readonly WorkflowRunNode[]; node: string | undefined; onSelect: (id: string) => void }) {
   const logs = useQuery({
     // The phase is part of the key so that the end of the run reads the log a last time.

@@ -7,8 +7,9 @@ import { dashboardQueryKeys } from '../dashboard/Dashboard.tsx';
 import { formatDateTime, formatDuration } from '../releases/status.ts';
 import { deniedReason, useAbilities } from '../shell/abilities.tsx';
 import { GuardedButton } from '../shell/GuardedButton.tsx';
+import { useRefreshOnEvents } from '../live/useEvents.ts';
 import { listWorkflowRuns, listWorkflowTemplates, workflowKeys, type WorkflowRunFilter, type WorkflowRunSummary } from './api.ts';
-import { declaredParameters, isRunActive, nodeDurationMs, RUN_PHASES, templateDescription } from './model.ts';
+import { declaredParameters, nodeDurationMs, RUN_PHASES, templateDescription } from './model.ts';
 import { PhaseBadge } from './PhaseBadge.tsx';
 
 /** The search parameters of `/workflows`: filters of the run list. `status` is the run's phase. */
@@ -115,8 +116,11 @@ function RunsSection({ templateNames }: { templateNames: readonly string[] }) {
   const runs = useQuery({
     queryKey: workflowKeys.runList(filter),
     queryFn: ({ signal }) => listWorkflowRuns(filter, signal),
-    refetchInterval: (query) => ((query.state.data ?? []).some((run) => isRunActive(run.phase)) ? 2000 : 10_000),
+    // Events keep it fresh; this only catches what a dropped event stream missed.
+    refetchInterval: 15_000,
   });
+  // A run started, or a run or one of its nodes changed phase; a run carries its product and release as the event's.
+  useRefreshOnEvents({ types: ['workflow-node'], product: search.product, release: search.release }, workflowKeys.runList(filter));
   const products = useQuery({ queryKey: dashboardQueryKeys.products, queryFn: ({ signal }) => listProducts(signal) });
   const environments = useQuery({ queryKey: dashboardQueryKeys.environments, queryFn: ({ signal }) => listEnvironments(signal) });
   const withCurrent = (names: readonly string[], current: string | undefined) => [...new Set([...names, ...(current ? [current] : [])])].sort();

@@ -59,6 +59,8 @@ export const workflowKeys = {
   runs: ['workflow-runs'] as const,
   runList: (filter: WorkflowRunFilter) => ['workflow-runs', 'list', filter] as const,
   run: (id: string) => ['workflow-runs', 'detail', id] as const,
+  /** Every log of one run (every node and the whole run). */
+  runLogs: (id: string) => ['workflow-runs', 'logs', id] as const,
   logs: (id: string, node: string | undefined) => ['workflow-runs', 'logs', id, node ?? ''] as const,
 };
 

@@ -6,6 +6,7 @@ import {
   declaredParameters,
   defaultLogNode,
   initialParameterValues,
+  isEventOfRun,
   layoutRun,
   missingParameters,
   nodeDurationMs,
@@ -46,6 +47,14 @@ describe('runs', () => {
   it('builds the list path from the filters that are set', () => {
     expect(runListPath({})).toBe('/api/v1/workflow-runs');
     expect(runListPath({ template: 'smoke', phase: 'Failed', product: '', release: undefined, limit: 100 })).toBe('/api/v1/workflow-runs?template=smoke&phase=Failed&limit=100');
+  });
+
+  it('tells the live events of a run (the run or one of its nodes) from those of other runs and other kinds', () => {
+    expect(isEventOfRun({ type: 'workflow-node', data: { run: 'run-1', phase: 'Running' } }, 'run-1')).toBe(true);
+    expect(isEventOfRun({ type: 'workflow-node', data: { run: 'run-1', node: 'pod-1', phase: 'Failed' } }, 'run-1')).toBe(true);
+    expect(isEventOfRun({ type: 'workflow-node', data: { run: 'run-10', phase: 'Running' } }, 'run-1')).toBe(false);
+    expect(isEventOfRun({ type: 'task', data: { run: 'run-1', status: 'Running' } }, 'run-1')).toBe(false);
+    expect(isEventOfRun({ type: 'workflow-node', data: {} }, 'run-1')).toBe(false);
   });
 
   it('offers the commands the phase allows', () => {

@@ -1,6 +1,7 @@
 import dagre from '@dagrejs/dagre';
 import type { WorkflowNodePhase, WorkflowRunNode, WorkflowTemplate } from '@stagecoach/core';
 import { durationBetween, statusLook, type StatusLook } from '../releases/status.ts';
+import type { StagecoachEvent } from '../live/events.ts';
 import type { RunCommand } from './api.ts';
 
 /** The annotation holding a template's one-line description. */
@@ -36,6 +37,11 @@ export function missingParameters(parameters: readonly DeclaredParameter[], valu
 
 /** Every phase a run or node can be in, for the status filter. */
 export const RUN_PHASES: readonly WorkflowNodePhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error', 'Terminated', 'Skipped'];
+
+/** Whether a live event tells of a change of run `id`: of the run itself or of one of its nodes. */
+export function isEventOfRun(event: Pick<StagecoachEvent, 'type' | 'data'>, id: string): boolean {
+  return event.type === 'workflow-node' && event.data.run === id;
+}
 
 /** A run that is still going: Pending or Running. Every other phase is final until a retry. */
 export function isRunActive(phase: WorkflowNodePhase): boolean {
