@@ -227,6 +227,17 @@ describe('HTTP API', () => {
       postAction: { value: 'notify', source: { type: 'policy', name: 'cf-101-notify', priority: 50 } },
     });
     assert.deepEqual(r.json.matched.map((m: { name: string }) => m.name), ['production-needs-pr', 'cf-101-notify', 'default-commit']);
+    // A workflow set to null inline removes the policies' one, and says so.
+    const skipped = await h.call('POST', '/api/v1/promotion-policies/evaluate', { json: { product: 'cf-101', environment: 'production', inline: { preAction: null } } });
+    assert.equal(skipped.status, 200, skipped.text);
+    assert.equal(skipped.json.fields.preAction, undefined);
+    assert.deepEqual(skipped.json.removed, [
+      {
+        field: 'preAction',
+        source: { type: 'inline', name: 'request' },
+        overridden: { value: 'integration-tests', source: { type: 'policy', name: 'production-needs-pr', priority: 10 } },
+      },
+    ]);
     const unknown = await h.call('POST', '/api/v1/promotion-policies/evaluate', { json: { product: 'nope', environment: 'production' } });
     assert.equal(unknown.status, 404);
     const bad = await h.call('POST', '/api/v1/promotion-policies/evaluate', { json: { product: 'cf-101' } });

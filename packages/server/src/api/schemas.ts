@@ -75,7 +75,9 @@ export const EvaluatePolicySchema = z
   .object({
     product: z.string().min(1),
     environment: z.string().min(1),
-    inline: PolicySettingsSchema.optional(),
+    inline: PolicySettingsSchema.extend({ preAction: z.string().min(1).nullable().optional(), postAction: z.string().min(1).nullable().optional() })
+      .optional()
+      .openapi({ description: "Settings that replace the policies' field by field; a workflow of null removes the policies' one" }),
   })
   .strict()
   .openapi('EvaluatePolicyRequest');
@@ -91,6 +93,16 @@ export const PolicyEvaluationSchema = z
     }),
     matched: z.array(z.object({ name: z.string(), priority: z.number() })),
     warnings: z.array(ProblemSchema),
+    removed: z
+      .array(
+        z.object({
+          field: z.enum(['preAction', 'postAction']),
+          source: PolicyFieldSource,
+          overridden: z.object({ value: z.string(), source: PolicyFieldSource }).optional(),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'Workflows the inline settings removed (set to null), and what the policies gave there' }),
   })
   .openapi('PolicyEvaluation');
 

@@ -61,7 +61,8 @@ export interface EventBus {
  * The event types the server publishes:
  * - `release`: a release's status or summary changed;
  * - `step`: a step of a release changed;
- * - `workflow-node`: a node of a workflow run changed;
+ * - `task`: a task of a release changed status, attempt or message;
+ * - `workflow-node`: a workflow run or one of its nodes changed phase;
  * - `version`: an application's version changed.
  * The bus itself accepts any type.
  */
