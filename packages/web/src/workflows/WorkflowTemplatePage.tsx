@@ -2,7 +2,9 @@ import { Alert, Anchor, Group, Loader, Stack, Text, Textarea, Title } from '@man
 import type { WorkflowTemplate } from '@stagecoach/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { coalesce } from '../live/events.ts';
+import { useEvents } from '../live/useEvents.ts';
 import { ApiErrorAlert } from '../promote/ApiErrorAlert.tsx';
 import { deniedReason, useAbilities } from '../shell/abilities.tsx';
 import { GuardedButton } from '../shell/GuardedButton.tsx';
@@ -140,6 +142,12 @@ function TemplateEditor({ template }: { template: WorkflowTemplate | undefined }
 function TemplateRuns({ name }: { name: string }) {
   const filter = { template: name, limit: 10 };
   const runs = useQuery({ queryKey: workflowKeys.runList(filter), queryFn: ({ signal }) => listWorkflowRuns(filter, signal) });
+  // Live: a run of this template started or changed phase (events of other templates are ignored).
+  const queryClient = useQueryClient();
+  const reload = useMemo(() => coalesce(() => queryClient.invalidateQueries({ queryKey: workflowKeys.runList({ template: name, limit: 10 }) })), [queryClient, name]);
+  useEvents({ types: ['workflow-node'] }, (event) => {
+    if (event.data['template'] === name) reload();
+  }, { onOpen: reload });
   if (runs.isError) return <Alert color="red" title="Could not load the runs">{errorText(runs.error)}</Alert>;
   if (runs.data === undefined) return <Loader size="sm" />;
   if (runs.data.length === 0) return <Text c="dimmed">No run yet.</Text>;
