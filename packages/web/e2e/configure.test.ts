@@ -1,13 +1,12 @@
 // End to end: the configuration pages (policies, environments, applications) on the demo
 // workspace, in Debian's Chromium driven by playwright-core.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunningServer } from '@stagecoach/server';
 import { ARTIFACTS_DIR } from './screenshots.ts';
-import { BROWSER_SKIP, signIn, startDemoInBrowser } from './harness.ts';
+import { BROWSER_SKIP, openSignedInDemo, pick, type SignedInDemo } from './harness.ts';
 
 const ADMIN = 'sct_e2e-configure-admin-token-0000';
 const skip = BROWSER_SKIP;
@@ -24,28 +23,17 @@ async function api(server: RunningServer, path: string): Promise<any> {
   return response.json();
 }
 
-/** Picks `option` in the open dropdown of a Mantine Select. */
-async function pick(page: Page, option: string) {
-  await page.getByRole('option', { name: option, exact: true }).filter({ visible: true }).first().click();
-}
-
 describe('configuration pages in Chromium on the demo workspace', { skip }, () => {
-  let dir: string;
+  let demo: SignedInDemo | undefined;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
 
   before(async () => {
-    ({ dir, server, browser } = await startDemoInBrowser('configure', ADMIN));
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, server.url, ADMIN);
+    demo = await openSignedInDemo('configure', ADMIN);
+    ({ server, page } = demo);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => demo?.close());
 
   test('evaluating cf-101 promoted to production gives a pull request from production-needs-pr', async () => {
     await page.goto(`${server.url}/policies`);

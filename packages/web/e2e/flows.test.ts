@@ -1,13 +1,12 @@
 // End to end: building, saving and triggering promotion flows in the Flow Builder, on the demo
 // workspace, in Debian's Chromium driven by playwright-core.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunningServer } from '@stagecoach/server';
 import { docImage } from './screenshots.ts';
-import { addAfter, BROWSER_SKIP, signIn, startDemoInBrowser } from './harness.ts';
+import { addAfter, BROWSER_SKIP, openSignedInDemo, pick, type SignedInDemo } from './harness.ts';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const ADMIN = 'sct_e2e-flows-admin-token-00000000';
@@ -20,29 +19,17 @@ async function api(server: RunningServer, path: string): Promise<any> {
   return response.json();
 }
 
-/** Picks `option` in the open dropdown of a Mantine Select or MultiSelect. */
-async function pick(page: Page, option: string) {
-  // A dropdown closed a moment ago may still be in the page while it fades out: take the visible one.
-  await page.getByRole('option', { name: option, exact: true }).filter({ visible: true }).first().click();
-}
-
 describe('Flow Builder in Chromium on the demo workspace', { skip }, () => {
-  let dir: string;
+  let demo: SignedInDemo | undefined;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
 
   before(async () => {
-    ({ dir, server, browser } = await startDemoInBrowser('flows', ADMIN));
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, server.url, ADMIN);
+    demo = await openSignedInDemo('flows', ADMIN);
+    ({ server, page } = demo);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => demo?.close());
 
   test('scenario 2: build dev → qa → production, save it, trigger it for billing-api and land on the release', async () => {
     await page.goto(`${server.url}/flows`);

@@ -96,3 +96,22 @@ export async function addAfter(page: Page, parent: string, environment: string):
   await chooser.getByRole('option', { name: environment, exact: true }).click();
   await chooser.waitFor({ state: 'hidden' });
 }
+
+/** A demo in the browser with one page signed in as admin at 1280×800. */
+export interface SignedInDemo extends DemoInBrowser {
+  page: Page;
+}
+
+/** `startDemoInBrowser`, then a page signed in with `adminToken`. */
+export async function openSignedInDemo(name: string, adminToken: string): Promise<SignedInDemo> {
+  const demo = await startDemoInBrowser(name, adminToken);
+  const page = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, demo.server.url, adminToken);
+  return { ...demo, page };
+}
+
+/** Picks `option` in the open dropdown of a Mantine Select or MultiSelect. */
+export async function pick(page: Page, option: string): Promise<void> {
+  // A dropdown closed a moment ago may still be in the page while it fades out: take the visible one.
+  await page.getByRole('option', { name: option, exact: true }).filter({ visible: true }).first().click();
+}

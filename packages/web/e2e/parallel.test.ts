@@ -2,24 +2,17 @@
 // workspace, in Chromium: two production regions added after qa in the Flow Builder, then run side
 // by side in the release view.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { RunningServer } from '@stagecoach/server';
 import { ARTIFACTS_DIR } from './screenshots.ts';
-import { addAfter, BROWSER_SKIP, signIn, startDemoInBrowser } from './harness.ts';
+import { addAfter, BROWSER_SKIP, openSignedInDemo, pick, type SignedInDemo } from './harness.ts';
 
 const ADMIN = 'sct_e2e-parallel-admin-token-00000';
 const PRODUCTION = ['production', 'production-eu', 'production-asia'] as const;
 const skip = BROWSER_SKIP;
 if (skip) console.log(`# browser tests skipped: ${skip}`);
-
-/** Picks `option` in the open dropdown of a Mantine Select. */
-async function pick(page: Page, option: string) {
-  // A dropdown closed a moment ago may still be in the page while it fades out: take the visible one.
-  await page.getByRole('option', { name: option, exact: true }).filter({ visible: true }).first().click();
-}
 
 /**
  * Asserts that `nodes` stand in one column (same x), one above the other without overlapping,
@@ -41,9 +34,8 @@ async function assertStacked(before: Locator, nodes: Record<string, Locator>): P
 }
 
 describe('parallel environments in Chromium on the demo workspace', { skip }, () => {
-  let dir: string;
+  let demo: SignedInDemo | undefined;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
 
   async function api(method: string, path: string): Promise<any> {
@@ -54,16 +46,11 @@ describe('parallel environments in Chromium on the demo workspace', { skip }, ()
   }
 
   before(async () => {
-    ({ dir, server, browser } = await startDemoInBrowser('parallel', ADMIN));
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, server.url, ADMIN);
+    demo = await openSignedInDemo('parallel', ADMIN);
+    ({ server, page } = demo);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => demo?.close());
 
   test('scenario 4: production-eu and production-asia added after qa run beside production, stacked in the release view', async () => {
     await page.goto(`${server.url}/flows/three-env-promotion`);

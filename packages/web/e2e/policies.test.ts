@@ -2,28 +2,20 @@
 // Chromium: pre- and post-action workflows set per environment in the Flow Builder, then seen
 // running in the release view.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunningServer } from '@stagecoach/server';
 import { ARTIFACTS_DIR } from './screenshots.ts';
-import { BROWSER_SKIP, signIn, startDemoInBrowser } from './harness.ts';
+import { BROWSER_SKIP, openSignedInDemo, pick, type SignedInDemo } from './harness.ts';
 
 const ADMIN = 'sct_e2e-policies-admin-token-00000';
 const skip = BROWSER_SKIP;
 if (skip) console.log(`# browser tests skipped: ${skip}`);
 
-/** Picks `option` in the open dropdown of a Mantine Select. */
-async function pick(page: Page, option: string) {
-  // A dropdown closed a moment ago may still be in the page while it fades out: take the visible one.
-  await page.getByRole('option', { name: option, exact: true }).filter({ visible: true }).first().click();
-}
-
 describe('policy-driven promotion in Chromium on the demo workspace', { skip }, () => {
-  let dir: string;
+  let demo: SignedInDemo | undefined;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
 
   async function api(method: string, path: string): Promise<any> {
@@ -34,16 +26,11 @@ describe('policy-driven promotion in Chromium on the demo workspace', { skip }, 
   }
 
   before(async () => {
-    ({ dir, server, browser } = await startDemoInBrowser('policies', ADMIN));
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, server.url, ADMIN);
+    demo = await openSignedInDemo('policies', ADMIN);
+    ({ server, page } = demo);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => demo?.close());
 
   test('scenario 3: pre- and post-action workflows for qa and production, saved, triggered for billing-api, and shown per environment in the release', async () => {
     await page.goto(`${server.url}/flows/three-env-promotion`);

@@ -212,6 +212,34 @@ function busSuite(harness: Harness): void {
     }
   });
 
+  it('a prune asked for while a slow one runs is made when that one ends, and closing waits for it', async () => {
+    const left = async () => (await store.events.listAfter(0, { filter: mine() })).map((e) => e.data.n);
+    const prune = store.events.prune;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    store.events.prune = async (options) => {
+      calls += 1;
+      if (calls === 1) await gate;
+      return prune.call(store.events, options);
+    };
+    try {
+      await bus.close();
+      bus = await open(store, { retention: { maxAgeMs: 60 * 60 * 1000, pruneEveryMs: 10 * 60 * 1000 } });
+      await bus.publish({ type: 'step', product: product(), data: { n: 1 } });
+      clock.set('2026-03-01T11:05:00.000Z');
+      // The first prune (at 10:00, nothing old yet) is still running: this one's is owed.
+      await bus.publish({ type: 'step', product: product(), data: { n: 2 } });
+      release();
+      await bus.close();
+      assert.equal(calls, 2);
+      assert.deepEqual(await left(), [2], 'an hour old at 11:05: removed');
+    } finally {
+      store.events.prune = prune;
+      bus = await open(store);
+    }
+  });
+
   it('prunes events older than the retention when publishing, at most once per interval', async () => {
     const left = async () => (await store.events.listAfter(0, { filter: mine() })).map((e) => e.data.n);
     const reopen = async (maxAgeMs: number) => {

@@ -59,6 +59,8 @@ export class EventLog implements EventBus {
   #pumpAgain = false;
   #lastPrune = Number.NEGATIVE_INFINITY;
   #pruning: Promise<void> | undefined;
+  /** A prune was asked for while one ran: look again once it ends. */
+  #pruneAgain = false;
   #closing: Promise<void> | undefined;
 
   private constructor(options: EventLogOptions, position: number) {
@@ -156,10 +158,23 @@ export class EventLog implements EventBus {
     return this.#pumping;
   }
 
-  /** Removes old events, unless that was done less than `pruneEveryMs` ago. Does not wait for it. */
+  /**
+   * Removes old events, unless that was done less than `pruneEveryMs` ago. Does not wait for it.
+   * Asked while a prune runs, it looks again when that one ends, so a slow prune never makes the
+   * next interval's be skipped; closing waits for both.
+   */
   maybePrune(): void {
+    if (this.closed) return;
+    if (this.#pruning !== undefined) {
+      this.#pruneAgain = true;
+      return;
+    }
+    this.#prune();
+  }
+
+  #prune(): void {
     const now = this.#clock.now().getTime();
-    if (this.closed || this.#pruning !== undefined || now - this.#lastPrune < this.#retention.pruneEveryMs) return;
+    if (now - this.#lastPrune < this.#retention.pruneEveryMs) return;
     this.#lastPrune = now;
     const { maxAgeMs, maxEvents } = this.#retention;
     this.#pruning = this.#repo
@@ -170,6 +185,10 @@ export class EventLog implements EventBus {
       )
       .finally(() => {
         this.#pruning = undefined;
+        if (this.#pruneAgain) {
+          this.#pruneAgain = false;
+          this.#prune();
+        }
       });
   }
 
@@ -179,7 +198,7 @@ export class EventLog implements EventBus {
       this.#subscriptions.clear();
       await this.#pumping;
       await Promise.all(this.#catchingUp);
-      await this.#pruning;
+      while (this.#pruning !== undefined) await this.#pruning;
       for (const hook of this.#closeHooks) await hook();
     })();
     return this.#closing;
