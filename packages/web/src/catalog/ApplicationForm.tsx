@@ -1,10 +1,9 @@
 import { Button, Group, Modal, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
-import { useEffect, useState, type ChangeEvent } from 'react';
+import type { ChangeEvent } from 'react';
 import type { Application } from '../resources.ts';
 import { applicationFieldPaths, applicationFromValues, applicationValues, newApplicationValues, parseLabels, type ApplicationFilter, type ApplicationValues } from './applications.ts';
 import { fieldError, OtherProblems } from './FieldProblems.tsx';
-import { problemsByField, saveResource } from './resourceApi.ts';
+import { useResourceForm } from './useResourceForm.ts';
 
 export interface ApplicationFormProps {
   opened: boolean;
@@ -21,20 +20,16 @@ export interface ApplicationFormProps {
 
 /** Create or edit an application: where it belongs, its Git source, its Argo CD side and labels. */
 export function ApplicationForm({ opened, editing, defaults, products, environments, onClose, onSaved }: ApplicationFormProps) {
-  const [values, setValues] = useState<ApplicationValues>(() => newApplicationValues(defaults));
-  const save = useMutation({
-    mutationFn: (v: ApplicationValues) => saveResource('applications', applicationFromValues(v, editing), editing),
-    onSuccess: (_report, v) => onSaved(v.name.trim()),
+  const { values, setValues, save, problems } = useResourceForm({
+    plural: 'applications',
+    opened,
+    editing,
+    fresh: () => newApplicationValues(defaults),
+    valuesOf: applicationValues,
+    toResource: applicationFromValues,
+    fieldPaths: applicationFieldPaths,
+    onSaved,
   });
-  const { reset } = save;
-  useEffect(() => {
-    if (!opened) return;
-    setValues(editing ? applicationValues(editing) : newApplicationValues(defaults));
-    reset();
-    // Reset only when the dialog opens, not when the filters change behind it.
-  }, [opened, editing, reset]);
-
-  const problems = problemsByField(save.error, applicationFieldPaths);
   const invalidLabels = parseLabels(values.labels).invalid;
   const set = (change: Partial<ApplicationValues>) => setValues((v) => ({ ...v, ...change }));
   const text = (field: keyof ApplicationValues) => ({

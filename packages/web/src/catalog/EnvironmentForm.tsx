@@ -1,10 +1,8 @@
 import { ActionIcon, Button, Fieldset, Group, Modal, NumberInput, Radio, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import type { Environment } from '../resources.ts';
 import { fieldError, OtherProblems } from './FieldProblems.tsx';
 import { environmentFieldPaths, environmentFromValues, environmentValues, newEnvironmentValues, type DestinationValues, type EnvironmentValues } from './environments.ts';
-import { problemsByField, saveResource } from './resourceApi.ts';
+import { useResourceForm } from './useResourceForm.ts';
 
 export interface EnvironmentFormProps {
   opened: boolean;
@@ -18,20 +16,16 @@ export interface EnvironmentFormProps {
 
 /** Create or edit an environment: name, kind, order and Argo CD destinations. */
 export function EnvironmentForm({ opened, editing, existing, onClose, onSaved }: EnvironmentFormProps) {
-  const [values, setValues] = useState<EnvironmentValues>(() => newEnvironmentValues(existing));
-  const save = useMutation({
-    mutationFn: (v: EnvironmentValues) => saveResource('environments', environmentFromValues(v, editing), editing),
-    onSuccess: (_report, v) => onSaved(v.name.trim()),
+  const { values, setValues, save, problems } = useResourceForm({
+    plural: 'environments',
+    opened,
+    editing,
+    fresh: () => newEnvironmentValues(existing),
+    valuesOf: environmentValues,
+    toResource: environmentFromValues,
+    fieldPaths: environmentFieldPaths,
+    onSaved,
   });
-  const { reset } = save;
-  useEffect(() => {
-    if (!opened) return;
-    setValues(editing ? environmentValues(editing) : newEnvironmentValues(existing));
-    reset();
-    // Reset only when the dialog opens, not when the list refreshes behind it.
-  }, [opened, editing, reset]);
-
-  const problems = problemsByField(save.error, environmentFieldPaths);
   const setDestination = (index: number, change: Partial<DestinationValues>) =>
     setValues((v) => ({ ...v, destinations: v.destinations.map((d, i) => (i === index ? { ...d, ...change } : d)) }));
 

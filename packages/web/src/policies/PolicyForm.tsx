@@ -1,10 +1,8 @@
 import { Button, Drawer, Fieldset, Group, MultiSelect, NumberInput, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
 import type { EnvironmentKind, PromotionPolicy } from '@stagecoach/core';
-import { useMutation } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { fieldError, OtherProblems } from '../catalog/FieldProblems.tsx';
-import { problemsByField, saveResource } from '../catalog/resourceApi.ts';
 import { ACTIONS, newPolicyValues, policyFieldPaths, policyFromValues, policyValues, type PolicyValues } from './policies.ts';
+import { useResourceForm } from '../catalog/useResourceForm.ts';
 
 /** The names the form offers in its selects. */
 export interface PolicyChoices {
@@ -32,20 +30,16 @@ function options(names: readonly string[], current: readonly string[]): string[]
 
 /** Create or edit a promotion policy in a side drawer; the server's problems show under their fields. */
 export function PolicyForm({ opened, editing, existing, choices, onClose, onSaved }: PolicyFormProps) {
-  const [values, setValues] = useState<PolicyValues>(() => newPolicyValues(existing));
-  const save = useMutation({
-    mutationFn: (v: PolicyValues) => saveResource('promotion-policies', policyFromValues(v, editing), editing),
-    onSuccess: (_report, v) => onSaved(v.name.trim()),
+  const { values, setValues, save, problems } = useResourceForm({
+    plural: 'promotion-policies',
+    opened,
+    editing,
+    fresh: () => newPolicyValues(existing),
+    valuesOf: policyValues,
+    toResource: policyFromValues,
+    fieldPaths: policyFieldPaths,
+    onSaved,
   });
-  const { reset } = save;
-  useEffect(() => {
-    if (!opened) return;
-    setValues(editing ? policyValues(editing) : newPolicyValues(existing));
-    reset();
-    // Reset only when the drawer opens, not when the list refreshes behind it.
-  }, [opened, editing, reset]);
-
-  const problems = problemsByField(save.error, policyFieldPaths);
   const set = (change: Partial<PolicyValues>) => setValues((v) => ({ ...v, ...change }));
   const settingsError = fieldError(problems.byField.settings);
   const selectorError = fieldError(problems.byField.selector);
