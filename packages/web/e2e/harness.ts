@@ -115,3 +115,11 @@ export async function pick(page: Page, option: string): Promise<void> {
   // A dropdown closed a moment ago may still be in the page while it fades out: take the visible one.
   await page.getByRole('option', { name: option, exact: true }).filter({ visible: true }).first().click();
 }
+
+/** Calls the API with `token`; fails the test unless it answers 2xx; resolves with the JSON. */
+export async function callApi(server: RunningServer, token: string, method: string, path: string): Promise<any> {
+  const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path}: ${text}`);
+  return JSON.parse(text);
+}

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import type { RunningServer } from '@stagecoach/server';
 import { ARTIFACTS_DIR } from './screenshots.ts';
-import { addAfter, BROWSER_SKIP, openSignedInDemo, pick, type SignedInDemo } from './harness.ts';
+import { addAfter, BROWSER_SKIP, callApi, openSignedInDemo, pick, type SignedInDemo } from './harness.ts';
 
 const ADMIN = 'sct_e2e-parallel-admin-token-00000';
 const PRODUCTION = ['production', 'production-eu', 'production-asia'] as const;
@@ -38,12 +38,7 @@ describe('parallel environments in Chromium on the demo workspace', { skip }, ()
   let server: RunningServer;
   let page: Page;
 
-  async function api(method: string, path: string): Promise<any> {
-    const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN}` } });
-    const text = await response.text();
-    assert.ok(response.ok, `${method} ${path}: ${text}`);
-    return JSON.parse(text);
-  }
+  const api = (method: string, path: string) => callApi(server, ADMIN, method, path);
 
   before(async () => {
     demo = await openSignedInDemo('parallel', ADMIN);

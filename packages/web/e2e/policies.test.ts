@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { RunningServer } from '@stagecoach/server';
 import { ARTIFACTS_DIR } from './screenshots.ts';
-import { BROWSER_SKIP, openSignedInDemo, pick, type SignedInDemo } from './harness.ts';
+import { BROWSER_SKIP, callApi, openSignedInDemo, pick, type SignedInDemo } from './harness.ts';
 
 const ADMIN = 'sct_e2e-policies-admin-token-00000';
 const skip = BROWSER_SKIP;
@@ -18,12 +18,7 @@ describe('policy-driven promotion in Chromium on the demo workspace', { skip }, 
   let server: RunningServer;
   let page: Page;
 
-  async function api(method: string, path: string): Promise<any> {
-    const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN}` } });
-    const text = await response.text();
-    assert.ok(response.ok, `${method} ${path}: ${text}`);
-    return JSON.parse(text);
-  }
+  const api = (method: string, path: string) => callApi(server, ADMIN, method, path);
 
   before(async () => {
     demo = await openSignedInDemo('policies', ADMIN);

@@ -5,6 +5,7 @@ import { GitError } from '../git/errors.ts';
 import type { CommitInfo, GitRepository } from '../git/port.ts';
 import type { OpenRepository } from './preview.ts';
 import { applicationBranch, applicationFolder, buildWorld, repoPath } from './world.ts';
+import { eachLimited } from '../concurrency.ts';
 
 /** One application's version and the last change to its folder. */
 export interface ApplicationVersion {
@@ -295,11 +296,3 @@ function present(w: Wanted, commit: string, version: VersionRead, lastChange: Co
   return { ...base(w), ...version, commit, ...(lastChange ? { lastChange } : {}) };
 }
 
-/** Runs `work` on every item, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

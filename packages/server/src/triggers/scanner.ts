@@ -14,6 +14,7 @@ import type { OpenRepository } from '../promotions/preview.ts';
 import { applicationBranch, applicationFolder } from '../promotions/world.ts';
 import type { TriggerCursorKey, TriggerCursorRepo } from '../store/port.ts';
 import { normalizeRepoURL } from './webhook.ts';
+import { eachLimited } from '../concurrency.ts';
 
 /** An automatic trigger: a new commit in a trigger application's folder chose this flow of this product. */
 export interface TriggerEvent {
@@ -285,14 +286,6 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Runs `fn` on every item, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
 
 /** Makes work on one key take turns, in arrival order; different keys run side by side. */
 class Turns {
