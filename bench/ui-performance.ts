@@ -237,7 +237,7 @@ export async function dashboardResources(repos: string): Promise<string[]> {
  * the previous join, then a join after those four), every step promoting by pull request so the
  * release waits; one product with an application in each of the flow's environments.
  */
-export async function flowResources(repos: string): Promise<string[]> {
+async function flowResources(repos: string): Promise<string[]> {
   const docs = [...flowEnvironments, SPARE].map((env, i) => environmentYaml(env, i + 1, 'non-production'));
   const files = flowEnvironments.flatMap((env, i) => applicationFiles(`envs/${env}`, env, i === 0 ? '2.0.0' : '1.0.0'));
   const path = await createServedRepository(repos, 'fleet.git', files);

@@ -6,7 +6,7 @@ import { ProductCardView } from './ProductCardView.tsx';
 import type { CardRef, PromotionRequest } from './promotion.ts';
 
 /** Space between two cards, in pixels (Mantine's `sm`). */
-export const CARD_GAP = 12;
+const CARD_GAP = 12;
 /** Cards rendered beyond the visible part of a column, above and below. */
 const OVERSCAN = 4;
 
@@ -14,7 +14,7 @@ const OVERSCAN = 4;
  * A first guess at a card's height before it is measured: name row, one line per application,
  * the Promote button. Close guesses keep the scroll bar steady while cards are measured.
  */
-export function estimateCardHeight(applications: number): number {
+function estimateCardHeight(applications: number): number {
   return 78 + 22 * applications;
 }
 
