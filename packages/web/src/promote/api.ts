@@ -1,27 +1,9 @@
-import type { Action, PolicySource, RemovedWorkflow } from '@stagecoach/core';
+import type { Action, FileChange, RemovedWorkflow, ResolvedField } from '@stagecoach/core';
 import { apiGet, apiPost } from '../api.ts';
 import type { ResourceList } from '../resources.ts';
 
-/** One property a promotion changes in a file: its JSONPath and the value before and after. */
-export interface PropertyChange {
-  path: string;
-  /** From 1, in a multi-document YAML file. */
-  document?: number;
-  old: unknown;
-  new: unknown;
-}
-
-/** One file a promotion changes, with its whole text before and after and a unified diff. */
-export interface FileChange {
-  path: string;
-  kind: 'yaml' | 'json' | 'whole-file';
-  /** Empty when the whole file is copied. */
-  edits: PropertyChange[];
-  before: string;
-  after: string;
-  /** Unified diff with 3 lines of context, starting at `--- a/<path>`. */
-  diff: string;
-}
+/** Property and file changes are core's own (`planChangeSet`), as the server sends them. */
+export type { FileChange, PropertyChange } from '@stagecoach/core';
 
 /** A folder of an application at a commit: where a change set reads or writes. */
 export interface FolderRef {
@@ -51,12 +33,6 @@ export interface ChangeSet {
   /** The target already holds the source's values. */
   noChange: boolean;
   problems: PreviewProblem[];
-}
-
-/** A resolved policy field and which policy, inline setting or default supplied it. */
-export interface ResolvedField<T> {
-  value: T;
-  source: PolicySource;
 }
 
 /** The policy resolved for the product in the target environment. */
