@@ -10,6 +10,7 @@ export * from './duration.ts';
 export * from './flow/graph.ts';
 export * from './validate.ts';
 export * from './policy.ts';
+export * from './deployment.ts';
 export * from './template.ts';
 export * from './triggers.ts';
 export * from './jsonpath/parse.ts';

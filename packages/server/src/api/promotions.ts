@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { error } from '@stagecoach/core';
+import { error, HEALTH_STATES, SYNC_STATES } from '@stagecoach/core';
 import type { PromotionService } from '../promotions/service.ts';
 import type { App } from './app.ts';
 import { sendError, sendResult } from './respond.ts';
@@ -46,8 +46,8 @@ const PreviewSchema = z
 const CommitInfo = z.object({ sha: z.string(), author: z.object({ name: z.string(), email: z.string(), date: z.string() }), message: z.string() });
 const DeploymentSchema = z
   .object({
-    sync: z.enum(['Synced', 'OutOfSync', 'Unknown']),
-    health: z.enum(['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown']),
+    sync: z.enum(SYNC_STATES),
+    health: z.enum(HEALTH_STATES),
     revision: z.string().optional().openapi({ description: 'The revision Argo CD compared the live state with' }),
     message: z.string().optional().openapi({ description: "Argo CD's health or sync message, or why Argo CD could not be asked" }),
   })

@@ -7,21 +7,8 @@
  * once it is on the branch), another asks Argo CD (sync revision and health).
  */
 
-/** Argo CD's sync status: whether the live state matches the branch as the agent last read it. */
-export type SyncState = 'Synced' | 'OutOfSync' | 'Unknown';
-
-/** Argo CD's health status of an application (the worst of its resources). */
-export type HealthState = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
-
-/** What the agent reports for one application. */
-export interface DeploymentObservation {
-  sync: SyncState;
-  health: HealthState;
-  /** The commit the agent compared the live state with (its view of the branch); absent when unknown. */
-  revision?: string;
-  /** The agent's own words (a health message, a failed sync's error), when it gave some. */
-  message?: string;
-}
+export type { DeploymentObservation, HealthState, SyncState } from '@stagecoach/core';
+import type { DeploymentObservation } from '@stagecoach/core';
 
 /** The application to check and the commit it must run. */
 export interface DeploymentTarget {

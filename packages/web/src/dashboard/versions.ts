@@ -1,3 +1,4 @@
+import type { DeploymentObservation, HealthState, SyncState } from '@stagecoach/core';
 import type { EnvironmentColumn } from './board.ts';
 
 /** The newest commit that touched an application's folder. */
@@ -7,20 +8,9 @@ export interface LastChange {
   message: string;
 }
 
-/** Argo CD's sync status of an application. */
-export type SyncState = 'Synced' | 'OutOfSync' | 'Unknown';
-
-/** Argo CD's health status of an application. */
-export type HealthState = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
-
 /** What Argo CD reports for an application it deploys; Unknown with a message when it could not be asked. */
-export interface Deployment {
-  sync: SyncState;
-  health: HealthState;
-  /** The revision Argo CD compared the live state with. */
-  revision?: string;
-  message?: string;
-}
+export type Deployment = DeploymentObservation;
+export type { HealthState, SyncState } from '@stagecoach/core';
 
 /** One application's version at the tip of its branch, as `GET /api/v1/products/{name}/versions` gives it. */
 export interface ApplicationVersion {

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../../../clock.ts';
+import { HEALTH_STATES, SYNC_STATES } from '@stagecoach/core';
 import {
   shortCommit,
   unobserved,
@@ -36,8 +37,6 @@ export interface ArgoCdDeploymentStatusOptions {
   clock?: Clock;
 }
 
-const SYNC_STATES: readonly SyncState[] = ['Synced', 'OutOfSync', 'Unknown'];
-const HEALTH_STATES: readonly HealthState[] = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
 /** `operationState.phase` values of an operation that has not finished. */
 const UNFINISHED = new Set(['Running', 'Terminating']);
 /** `operationState.phase` values of an operation that ended badly. */
