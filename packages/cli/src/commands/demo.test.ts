@@ -22,13 +22,18 @@ function startDemo(args: string[]): { child: ChildProcess; ready: Promise<string
       if (out.includes('Open http')) resolve(out);
     });
     child.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${err}${out}`)));
+    // A process that could not be started has no exit: without this the test would wait on nothing.
+    child.on('error', (error) => reject(new Error(`demo could not be started: ${error.message}`)));
   });
   return { child, ready };
 }
 
 function stop(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('exit', resolve);
+    child.on('error', reject);
+  });
   child.kill('SIGTERM');
   return exited;
 }
