@@ -13,7 +13,12 @@ import { useLiveRun } from './live.ts';
 import { PhaseBadge } from './PhaseBadge.tsx';
 import { RunGraph } from './RunGraph.tsx';
 
-/** How often the run is read again whatever the events say, in case the event stream misses something, in milliseconds. */
+/**
+ * How often the run is read again whatever the events say, in milliseconds: often while it runs
+ * (reading it also makes the server read the engine, so a change no event told of still shows),
+ * rarely once it has finished (a retry started elsewhere).
+ */
+const activePollMs = 2000;
 const fallbackPollMs = 15_000;
 
 /** How often the log of a run that is still going is read again, in milliseconds: events tell of phases, not of lines printed. */
@@ -32,7 +37,7 @@ export function WorkflowRunPage() {
   const run = useQuery({
     queryKey: workflowKeys.run(id),
     queryFn: ({ signal }) => getWorkflowRun(id, signal),
-    refetchInterval: fallbackPollMs,
+    refetchInterval: (query) => (query.state.data !== undefined && !isRunActive(query.state.data.phase) ? fallbackPollMs : activePollMs),
   });
   useLiveRun(id);
   if (run.isError) {
