@@ -119,20 +119,16 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
     clock,
     onError: (e) => console.error('stagecoach: events:', e instanceof Error ? e.message : e),
   });
-  // Publishes the events of a change, tracked in `publishes`; none once the server is stopping.
-  const publish = (work: () => Promise<void>): Promise<void> | undefined => {
-    if (stopping) return undefined;
-    const publishing: Promise<void> = work()
-      .catch((e: unknown) => console.error('stagecoach: events:', e))
-      .finally(() => publishes.delete(publishing));
-    publishes.add(publishing);
-    return publishing;
-  };
   // Workflow run changes are published one after the other, so that their events keep the order of the writes.
   let workflowPublishing: Promise<void> = Promise.resolve();
   const publishWorkflowChange = (run: WorkflowRunDetail, previous: WorkflowRunDetail | undefined) => {
-    const after = workflowPublishing;
-    workflowPublishing = publish(() => after.then(() => publishWorkflowRunChange(events, run, previous))) ?? after;
+    if (stopping) return;
+    const publishing = workflowPublishing
+      .then(() => publishWorkflowRunChange(events, run, previous))
+      .catch((e: unknown) => console.error('stagecoach: events:', e))
+      .finally(() => publishes.delete(publishing));
+    workflowPublishing = publishing;
+    publishes.add(publishing);
   };
   const workflowRoot = join(config.dataDir, 'workflows');
   await mkdir(workflowRoot, { recursive: true });
@@ -191,8 +187,14 @@ export async function buildServer(input: ServerConfigInput, clock: Clock = syste
   // The orchestrator is told of changes made through the API (a terminate, a retry, a new release), so it acts at once.
   const releaseListeners: ReleaseListener[] = [
     (release) => orchestrator?.nudge(release),
-    // Changes the orchestrator records while it stops are stored; only their live events are skipped.
-    (release, previous) => void publish(() => publishReleaseChange(events, release, previous)),
+    (release, previous) => {
+      // Changes the orchestrator records while it stops are stored; only their live events are skipped.
+      if (stopping) return;
+      const publishing = publishReleaseChange(events, release, previous)
+        .catch((e: unknown) => console.error('stagecoach: events:', e))
+        .finally(() => publishes.delete(publishing));
+      publishes.add(publishing);
+    },
   ];
   const onReleaseChange: ReleaseListener = (release, previous) => {
     for (const listener of releaseListeners) listener(release, previous);
