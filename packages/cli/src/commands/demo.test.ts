@@ -10,32 +10,40 @@ import { main } from '../main.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'stagecoach.js');
 
-/** Starts `stagecoach demo` as a real process and resolves with its output once it is ready. */
-function startDemo(args: string[]): { child: ChildProcess; ready: Promise<string> } {
+interface Demo {
+  child: ChildProcess;
+  /** Resolves with the output once the demo is ready; rejects when it ends or cannot start first. */
+  ready: Promise<string>;
+  /** Resolves once the process has ended, however it ended; never rejects. */
+  ended: Promise<string>;
+}
+
+/** Starts `stagecoach demo` as a real process. */
+function startDemo(args: string[]): Demo {
   const child = spawn(process.execPath, [BIN, 'demo', ...args], { env: { ...process.env, STAGECOACH_ADMIN_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c) => (err += c));
+  child.stdout!.on('data', (c) => (out += c));
+  // Settled from 'exit' or 'error' alone, so stopping a process that already died (by a signal, or
+  // never started) cannot leave the test waiting on an event that has come and gone.
+  const ended = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ? `the signal ${signal}` : `exit code ${code}`));
+    child.once('error', (error) => resolve(`a failure to start: ${error.message}`));
+  });
   const ready = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c) => {
-      out += c;
+    child.stdout!.on('data', () => {
       if (out.includes('Open http')) resolve(out);
     });
-    child.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${err}${out}`)));
-    // A process that could not be started has no exit: without this the test would wait on nothing.
-    child.on('error', (error) => reject(new Error(`demo could not be started: ${error.message}`)));
+    void ended.then((how) => reject(new Error(`the demo ended by ${how}\nstderr: ${err}\nstdout: ${out}`)));
   });
-  return { child, ready };
+  return { child, ready, ended };
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('exit', resolve);
-    child.on('error', reject);
-  });
-  child.kill('SIGTERM');
-  return exited;
+/** Sends SIGTERM unless the process has ended, and resolves with how it ended. */
+function stop(demo: Demo): Promise<string> {
+  if (demo.child.exitCode === null && demo.child.signalCode === null) demo.child.kill('SIGTERM');
+  return demo.ended;
 }
 
 /** Runs the CLI in-process and captures what it prints. */
@@ -50,10 +58,10 @@ async function cli(args: string[]) {
 test('stagecoach demo seeds, serves and applies the demo once; demo commit makes a new version', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'stagecoach-demo-cli-'));
   const dataDir = join(dir, 'data');
-  let running: ChildProcess | undefined;
+  let running: Demo | undefined;
   try {
     const first = startDemo(['--port', '0', '--data-dir', dataDir]);
-    running = first.child;
+    running = first;
     const out = await first.ready;
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     const token = /export STAGECOACH_TOKEN=(sct_\S+)/.exec(out)?.[1];
@@ -80,16 +88,16 @@ test('stagecoach demo seeds, serves and applies the demo once; demo commit makes
     const chosen = await cli(['demo', '--data-dir', dataDir, 'commit', 'billing-api', '--env', 'qa', '--version', '2.8.0']);
     assert.match(chosen.out, /^billing-api qa: 2\.7\.1 → 2\.8\.0/);
 
-    assert.equal(await stop(first.child), 0);
+    assert.equal(await stop(first), 'exit code 0');
 
     // A second start keeps the repositories and finds every resource unchanged.
     const second = startDemo(['--port', '0', '--data-dir', dataDir]);
-    running = second.child;
+    running = second;
     const again = await second.ready;
     assert.doesNotMatch(again, /sct_|, new\)/);
     assert.match(again, /Demo resources applied: 40 unchanged\n/);
     assert.match(again, new RegExp(`STAGECOACH_TOKEN=\\$\\(cat ${join(dataDir, 'initial-admin-token')}\\)`));
-    assert.equal(await stop(second.child), 0);
+    assert.equal(await stop(second), 'exit code 0');
   } finally {
     if (running) await stop(running);
     await rm(dir, { recursive: true, force: true });

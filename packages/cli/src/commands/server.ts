@@ -59,16 +59,47 @@ export interface ServeOptions {
  * else 3.
  */
 export async function serveUntilStopped(ctx: Context, input: ServerConfigInput, options: ServeOptions = {}): Promise<void> {
-  const adminToken = ctx.io.env.STAGECOACH_ADMIN_TOKEN;
-  let server: RunningServer;
+  const server = await start(input, ctx.io.env.STAGECOACH_ADMIN_TOKEN);
+  announce(ctx, server, ctx.io.env.STAGECOACH_ADMIN_TOKEN);
   try {
-    server = await startServer({ ...input, ...(adminToken ? { adminToken } : {}) });
+    await options.afterStart?.(server);
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+  // Listen for the signals before "Open …" is printed: whoever waits for that line may send
+  // SIGTERM at once, and a signal with no listener ends the process without closing the server.
+  // (Until here a signal ends a start that may be stuck, as it should.)
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  process.once('SIGINT', requestStop);
+  process.once('SIGTERM', requestStop);
+  try {
+    ctx.io.out(`Open ${server.url}/ in a browser; the API document is at ${server.url}/api/v1/openapi.json\n`);
+    options.onStarted?.(server);
+    await stopRequested;
+    ctx.io.out('Stopping…\n');
+    await server.close();
+  } finally {
+    process.off('SIGINT', requestStop);
+    process.off('SIGTERM', requestStop);
+  }
+}
+
+/** Starts the server; failures to start become CLI errors (bad settings 2, a busy port or anything else 3). */
+async function start(input: ServerConfigInput, adminToken: string | undefined): Promise<RunningServer> {
+  try {
+    return await startServer({ ...input, ...(adminToken ? { adminToken } : {}) });
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(e.message, EXIT.usage);
     const code = (e as { code?: string }).code;
     if (code === "EADDRINUSE") throw new CliError(`port ${input.port ?? 8080} is already in use; choose another with --port`, EXIT.unavailable);
     throw new CliError(`cannot start: ${(e as Error).message}`, EXIT.unavailable);
   }
+}
+
+/** Prints where the server listens, its store and, on the first start, the admin token. */
+function announce(ctx: Context, server: RunningServer, adminToken: string | undefined): void {
   const store = server.config.databaseUrl ? 'PostgreSQL' : `SQLite in ${server.config.dataDir}`;
   ctx.io.out(`Stagecoach is listening on ${server.url} (store: ${store})\n`);
   if (server.initialAdminToken) {
@@ -79,22 +110,6 @@ export async function serveUntilStopped(ctx: Context, input: ServerConfigInput, 
   } else if (adminToken) {
     ctx.io.out('The token in STAGECOACH_ADMIN_TOKEN is accepted as an admin token.\n');
   }
-  try {
-    await options.afterStart?.(server);
-  } catch (e) {
-    await server.close();
-    throw e;
-  }
-  ctx.io.out(`Open ${server.url}/ in a browser; the API document is at ${server.url}/api/v1/openapi.json\n`);
-  options.onStarted?.(server);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      ctx.io.out('Stopping…\n');
-      void server.close().then(done);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
 
 export function registerServer(program: Command, ctx: Context, onStarted?: (server: RunningServer) => void): void {
