@@ -63,7 +63,10 @@ export type MergeResult = { ok: true; sha: string } | { ok: false; reason: 'conf
  */
 export interface GitRepository {
   readonly url: string;
-  /** Tip of a remote branch, fetching only when `ls-remote` shows that it moved. Fails with `branch-not-found`. */
+  /**
+   * Tip of a remote branch as the remote has it now, brought into the cache (with the CLI adapter,
+   * one fetch; callers waiting at once share one). Fails with `branch-not-found`.
+   */
   resolveBranch(branch: string): Promise<string>;
   /**
    * The branch tip as the cache last saw it, without reaching the remote; undefined when the
@@ -71,7 +74,7 @@ export interface GitRepository {
    * stale tip only costs a rejected push and a refresh.
    */
   cachedTip(branch: string): Promise<string | undefined>;
-  /** Forces a fetch of the branch (after a rejected push) and returns the new tip. */
+  /** Fetches the branch and returns the new tip; what writers call after a rejected push. */
   refreshBranch(branch: string): Promise<string>;
   /** Whether the cache holds this commit (no network). */
   hasCommit(commit: string): Promise<boolean>;

@@ -98,7 +98,7 @@ const PARALLEL_REPOSITORIES = 8;
  * Reads each application's version at the tip of its branch, cached by commit, and the sync and
  * health of those the agent deploys.
  *
- * Applications are read together: per repository and branch one `ls-remote`, and per commit one
+ * Applications are read together: per repository and branch one fetch, and per commit one
  * history walk for the last changes of all their folders and one batch of file reads, whatever
  * the number of applications; the agent is asked once for all of them, during the reads.
  */

@@ -131,19 +131,20 @@ function suite(transport: Transport): void {
       await cacheDir.cleanup();
     });
 
-    it('resolves a branch, fetching only when the remote tip moved', async () => {
+    it('resolves a branch with one fetch and no ls-remote; callers at the same moment share a fetch', async () => {
       const { bare, repo } = await fresh();
       const first = await repo.resolveBranch('main');
       assert.equal(first, await revParse(bare.path, 'main'));
       assert.equal(count('fetch'), 1);
 
       assert.equal(await repo.resolveBranch('main'), first);
-      assert.equal(await repo.resolveBranch('main'), first);
-      assert.equal(count('fetch'), 1, 'unchanged: ls-remote only, no fetch');
+      assert.equal(count('fetch'), 2, 'each resolve asks the remote');
+      assert.equal(count('ls-remote'), 0);
 
       const next = await commitFiles(bare.path, { branch: 'main', files: { 'envs/dev/values.yaml': 'image:\n  tag: 1.1.0\n' } });
-      assert.equal(await repo.resolveBranch('main'), next);
-      assert.equal(count('fetch'), 2);
+      // Five at once: one fetch, started after all five asked, answers them all.
+      assert.deepEqual(await Promise.all(Array.from({ length: 5 }, () => repo.resolveBranch('main'))), Array(5).fill(next));
+      assert.equal(count('fetch'), 3);
       assert.equal(await repo.readFile(next, 'envs/dev/values.yaml'), 'image:\n  tag: 1.1.0\n');
 
       const fetches = spawns.filter((s) => s.args.includes('fetch')).map((s) => s.args.slice(s.args.indexOf('fetch')));
@@ -157,10 +158,13 @@ function suite(transport: Transport): void {
         'origin',
         '+refs/heads/main:refs/remotes/origin/main',
       ]);
-      // A second repository object on the same URL shares the cache: nothing to fetch.
+      // A second repository object on the same URL shares the cache: no new repository, and it
+      // waits for the same lock.
+      const inits = count('init');
       const again = await cli.open({ url: transport.url(bare), ...(transport.credentials ? { credentials: transport.credentials } : {}) });
       assert.equal(await again.resolveBranch('main'), next);
-      assert.equal(count('fetch'), 2);
+      assert.equal(count('init'), inits);
+      assert.equal(await again.cachedTip('main'), next);
       assert.equal(cli.cacheFolder(transport.url(bare)).startsWith(cacheDir.path), true);
     });
 
@@ -384,9 +388,9 @@ function suite(transport: Transport): void {
       const tip = await repo.refreshBranch('main');
       assert.equal(tip, theirs);
       const redo = await repo.commitFiles({ parent: tip, files: [{ path: 'a.txt', content: 'mine\n' }], message: 'mine', author: AUTHOR, date: DATE });
-      assert.deepEqual(await repo.push(redo, 'main', { expectedOld: tip }), { ok: true });
       const fetches = count('fetch');
-      assert.equal(await repo.resolveBranch('main'), redo);
+      assert.deepEqual(await repo.push(redo, 'main', { expectedOld: tip }), { ok: true });
+      assert.equal(await repo.cachedTip('main'), redo);
       assert.equal(count('fetch'), fetches);
       assert.deepEqual((await gitLog(bare.path, 'main')).map((c) => c.sha).slice(0, 2), [redo, theirs]);
       // Pushing the commit the branch already has is a success (a retried push).
@@ -530,7 +534,7 @@ function suite(transport: Transport): void {
         );
         assert.ok(error instanceof GitError);
         assert.equal(error.code, 'unauthorized');
-        assert.ok(error.message.startsWith(`git repository ${transport.url(bare)}: ls-remote: the remote refused the credentials`), error.message);
+        assert.ok(error.message.startsWith(`git repository ${transport.url(bare)}: fetch: the remote refused the credentials`), error.message);
         const text = everythingIn(error);
         for (const secret of transport.secrets) assert.ok(!text.includes(secret), `secret leaked: ${text}`);
         // The same through push, whose stderr differs.
@@ -555,7 +559,7 @@ function suite(transport: Transport): void {
         const { repo } = await fresh();
         const from = spawns.length;
         await repo.resolveBranch('main');
-        const network = spawns.slice(from).filter((s) => s.args.includes('ls-remote') || s.args.includes('fetch'));
+        const network = spawns.slice(from).filter((s) => s.args.includes('fetch'));
         assert.ok(network.length >= 1);
         for (const s of network) {
           assert.equal(s.env.GIT_CONFIG_COUNT, '1');
@@ -578,7 +582,7 @@ suite(httpTransport('token'));
 suite(httpTransport('basic'));
 
 describe('git-cli adapter: opening', () => {
-  it('reuses a cache made by an earlier process: no new fetch when the branch has not moved', async () => {
+  it('reuses a cache made by an earlier process: no new repository, and the cached tip is known before any fetch', async () => {
     const cacheDir = await tempDir('stagecoach-cache-');
     const bare = await createBareRepo({ files: { 'a.txt': 'a\n' } });
     try {
@@ -588,9 +592,11 @@ describe('git-cli adapter: opening', () => {
       const spawned: string[][] = [];
       const second = createGitCli({ cacheDir: cacheDir.path, onSpawn: (s) => spawned.push([...s.args]) });
       const repo = await second.open({ url: bare.path });
-      assert.equal(await repo.resolveBranch('main'), tip);
+      assert.equal(await repo.cachedTip('main'), tip);
       assert.equal(await repo.readFile(tip, 'a.txt'), 'a\n');
       assert.equal(spawned.filter((a) => a.includes('fetch') || a.includes('init')).length, 0);
+      assert.equal(await repo.resolveBranch('main'), tip);
+      assert.equal(spawned.filter((a) => a.includes('init')).length, 0);
       await second.close();
     } finally {
       await bare.cleanup();

@@ -14,7 +14,7 @@ import type {
   TreeEntry,
 } from '../../git/port.ts';
 import { prepareAuth, redact } from './auth.ts';
-import type { CatFileBatch } from './cat-file.ts';
+import type { CatFileBatch, GitObject } from './cat-file.ts';
 import { commandError } from './errors.ts';
 import { describeArgs, LastChangeWalk, walkArgs, WalkReader } from './last-changes.ts';
 import type { Mutex } from './mutex.ts';
@@ -22,7 +22,7 @@ import { branchNameProblem, isObjectId, normaliseFolder, repoPathProblem } from 
 import { runGit } from './run.ts';
 import type { GitResult, GitSpawn } from './run.ts';
 import { MktreeBatch } from './mktree.ts';
-import { parseTree, replaceFiles, TreeClashError } from './tree.ts';
+import { isTreeMode, parseTree, replaceFiles, TreeClashError } from './tree.ts';
 import type { RawTreeEntry } from './tree.ts';
 import type { RepoUrl } from './url.ts';
 
@@ -84,20 +84,9 @@ export class CliRepository implements GitRepository {
   }
 
   async resolveBranch(branch: string): Promise<string> {
-    this.#checkBranch(branch);
-    const remote = await this.#lsRemote(branch);
-    if (remote === undefined) throw this.#branchNotFound(branch);
-    if ((await this.#tracking(branch)) === remote) return remote;
-    return this.withLock(async () => {
-      const local = await this.#tracking(branch);
-      if (local === remote) return remote;
-      // A commit we made and pushed ourselves is here already, with its history: no fetch needed.
-      if ((await this.#cache.catFile.read(remote))?.type === 'commit') {
-        await this.#run('update-ref', ['update-ref', '-m', 'stagecoach: ls-remote', trackingRef(branch), remote]);
-        return remote;
-      }
-      return this.#fetch(branch);
-    });
+    // One round trip: a fetch that finds nothing new costs what asking with `ls-remote` costs,
+    // and one that finds a new tip does not ask first.
+    return this.refreshBranch(branch);
   }
 
   async hasCommit(commit: string): Promise<boolean> {
@@ -156,17 +145,27 @@ export class CliRepository implements GitRepository {
     this.#checkCommit(commit);
     const { folder: f, problem } = normaliseFolder(folder);
     if (problem !== undefined) throw new GitError('invalid-path', this.url, `folder ${JSON.stringify(folder)} ${problem}`);
-    await this.#treeOf(commit);
-    const { stdout } = await this.#run('ls-tree', ['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...(f === '' ? [] : [f])]);
-    const entries: TreeEntry[] = [];
-    for (const record of splitNul(stdout)) {
-      const tab = record.indexOf(0x09);
-      const [mode] = record.subarray(0, tab).toString('latin1').split(' ');
-      const path = record.subarray(tab + 1).toString('utf8');
-      if (f !== '' && !path.startsWith(`${f}/`)) continue;
-      entries.push({ path, type: entryType(mode!) });
-    }
-    return entries;
+    const root = await this.#treeOf(commit);
+    // Read through the long-lived cat-file process, a tree at a time, rather than an `ls-tree`
+    // process per call: a promotion lists both folders twice, and each process costs milliseconds.
+    const top = f === '' ? await this.#cache.catFile.read(root) : await this.#cache.catFile.read(`${commit}:${f}`);
+    if (top?.type !== 'tree') return [];
+    return this.#filesUnder(top, f === '' ? '' : `${f}/`, root.length / 2);
+  }
+
+  /** Every file under a tree, depth first in the tree's order (as `ls-tree -r` lists them); subtrees are read at once. */
+  async #filesUnder(tree: GitObject, prefix: string, hashBytes: number): Promise<TreeEntry[]> {
+    const entries = parseTree(tree.content, hashBytes);
+    const nested = await Promise.all(
+      entries.map(async (entry): Promise<TreeEntry[]> => {
+        const path = `${prefix}${entry.name.toString('utf8')}`;
+        if (!isTreeMode(entry.mode)) return [{ path, type: entryType(entry.mode) }];
+        const sub = await this.#cache.catFile.read(entry.sha);
+        if (sub?.type !== 'tree') throw new GitError('command-failed', this.url, `tree ${entry.sha} is missing from the cache`);
+        return this.#filesUnder(sub, `${path}/`, hashBytes);
+      }),
+    );
+    return nested.flat();
   }
 
   async lastChange(commit: string, folder: string): Promise<CommitInfo | undefined> {
@@ -340,16 +339,6 @@ export class CliRepository implements GitRepository {
   }
 
   // --- internals -------------------------------------------------------------------------------
-
-  async #lsRemote(branch: string): Promise<string | undefined> {
-    const ref = `refs/heads/${branch}`;
-    const { stdout } = await this.#run('ls-remote', ['ls-remote', 'origin', ref], { network: true });
-    for (const line of stdout.toString('utf8').split('\n')) {
-      const [sha, name] = line.split('\t');
-      if (name === ref && sha !== undefined && isObjectId(sha)) return sha;
-    }
-    return undefined;
-  }
 
   async #tracking(branch: string): Promise<string | undefined> {
     const object = await this.#cache.catFile.read(trackingRef(branch));

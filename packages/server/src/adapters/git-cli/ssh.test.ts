@@ -120,7 +120,7 @@ describe('git-cli adapter over SSH (argument and environment construction)', () 
       assert.ok(!keyLeaks(s.args.join(' ')));
       assert.ok(!keyLeaks(JSON.stringify(s.env)));
     }
-    const network = spawns.slice(from).find((s) => s.args.includes('ls-remote'))!;
+    const network = spawns.slice(from).find((s) => s.args.includes('fetch'))!;
     assert.match(network.env.GIT_SSH_COMMAND!, /^ssh -i '[^']+\/key' -o IdentitiesOnly=yes /);
     assert.equal(network.env.GIT_SSH_VARIANT, 'ssh');
   });
