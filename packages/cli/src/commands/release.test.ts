@@ -73,6 +73,7 @@ describe('stagecoach promote, flow trigger and release on the demo workspace', (
     assert.match(r.out, /cf-101 #1 qa pre-action smoke-tests \(cf-101-qa\) Succeeded/);
     assert.match(r.out, /cf-101 #1 qa commit \(cf-101-qa\) Succeeded: committed [0-9a-f]{12}/);
     assert.match(r.out, /cf-101 #1 qa post-action notify \(cf-101-qa\) Succeeded/);
+    assert.match(r.out, /cf-101 #1 qa sync wait \(cf-101-qa\) Succeeded: cf-101-qa: commit [0-9a-f]{12} is on branch main \(pushed by this release; no agent is asked\)/);
     assert.match(r.out.trimEnd().split('\n').at(-1)!, /cf-101 #1 Succeeded$/);
     const versions = await api(server, 'GET', '/api/v1/products/cf-101/versions');
     const version = (env: string) => versions.environments.find((e: any) => e.environment === env).applications[0].version;
@@ -91,6 +92,7 @@ describe('stagecoach promote, flow trigger and release on the demo workspace', (
     assert.ok(at(/ production Running/) > at(/ qa Succeeded/), 'production starts after qa');
     assert.ok(at(/ production Running/) > at(/ staging Succeeded/), 'production starts after staging');
     assert.match(r.out, /production pull request \(cf-101-production\) Succeeded: merged/);
+    assert.match(r.out, /production sync wait \(cf-101-production\) Succeeded: cf-101-production: commit [0-9a-f]{12} is on branch main \(merged from its pull request; no agent is asked\)/);
     assert.match(r.out, /production onStart hook change-request Succeeded/);
 
     const list = await cli(server, ['release', 'list', '--product', 'cf-101']);

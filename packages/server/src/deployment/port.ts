@@ -55,6 +55,8 @@ export function isTerminalDeploymentState(state: DeploymentState): boolean {
 export interface DeploymentStatus {
   /** `git`: the branch alone; `argocd`: the Argo CD API. */
   readonly kind: 'git' | 'argocd';
+  /** Said after every message about this target, e.g. why git checks an Argo CD application. */
+  readonly note?: string;
   check(target: DeploymentTarget): Promise<DeploymentCheck>;
 }
 

@@ -36,6 +36,8 @@ describe('selectDeploymentStatus', () => {
   test('without Argo CD settings it falls back to git, and every message says so', async () => {
     const chosen = selectDeploymentStatus({ ...target, argocd: { name: 'shop-qa' } }, { git });
     assert.equal(chosen.kind, 'git');
+    // Also for messages made without asking it (the sync wait right after the push).
+    assert.equal(chosen.note, 'Argo CD application "shop-qa" is named, but this server has no argocd settings: checked with git');
     assert.deepEqual(await chosen.check({ ...target, argocd: { name: 'shop-qa' } }), {
       state: 'ready',
       message: 'git says ready (Argo CD application "shop-qa" is named, but this server has no argocd settings: checked with git)',

@@ -18,6 +18,7 @@ export function selectDeploymentStatus(target: Pick<DeploymentTarget, 'applicati
   const git = adapters.git;
   return {
     kind: git.kind,
+    note,
     async check(checked: DeploymentTarget): Promise<DeploymentCheck> {
       const answer = await git.check(checked);
       return { ...answer, message: `${answer.message} (${note})` };

@@ -27,7 +27,13 @@ export function syncRunner(statusFor: (target: Pick<DeploymentTarget, 'applicati
       if (adapter.kind === 'git' && task.attempt === 1 && task.result?.observed === undefined) {
         // With git alone, deployed means on the branch, and the action's accepted push (or merge)
         // just put it there: no need to read the remote again. A retried sync wait asks the adapter.
-        return { status: 'Succeeded', message: `${application.name}: commit ${commit.sha.slice(0, 12)} is on branch ${application.branch} (pushed by this release; no agent is asked)`, result: { observed: 'Synced/Healthy' } };
+        const how = action.result?.pullRequest ? 'merged from its pull request' : 'pushed by this release';
+        const note = adapter.note ? ` (${adapter.note})` : '';
+        return {
+          status: 'Succeeded',
+          message: `${application.name}: commit ${commit.sha.slice(0, 12)} is on branch ${application.branch} (${how}; no agent is asked)${note}`,
+          result: { observed: 'Synced/Healthy' },
+        };
       }
       const checked = await adapter.check(target);
       const observed = `${checked.observed.sync}/${checked.observed.health}${checked.observed.revision ? ` at ${checked.observed.revision.slice(0, 8)}` : ''}`;
