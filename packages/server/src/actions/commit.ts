@@ -4,7 +4,7 @@ import type { GitRepository } from '../git/port.ts';
 import type { OpenRepository } from '../promotions/preview.ts';
 import { planFolders } from '../promotions/plan.ts';
 import { repoPath } from '../promotions/world.ts';
-import { commitMessage, ensureSourceCommit, trailersOf, type ActionInput, type ActionOutcome, type ActionRunner } from './types.ts';
+import { commitMessage, ensureSourceCommit, failureOf, trailersOf, type ActionInput, type ActionOutcome, type ActionRunner } from './types.ts';
 
 /** How many times a rejected push is re-planned on the new tip before the action fails. */
 export const PUSH_ATTEMPTS = 20;
@@ -64,7 +64,7 @@ export function commitRunner(open: OpenRepository): ActionRunner {
         const source = input.source.repoURL === input.application.repoURL ? target : await open(input.source.repoURL);
         const missing = await ensureSourceCommit(source, input.source);
         return missing ? { answer: { status: 'failed', retryable: false, message: missing } } : { source };
-      })().catch((e: unknown) => ({ answer: { status: 'failed' as const, retryable: true, message: e instanceof Error ? e.message : String(e) } }));
+      })().catch((e: unknown) => ({ answer: failureOf(e) }));
       mine.preparing = preparing;
       mine.prepared = await preparing;
       let target: GitRepository;
@@ -90,9 +90,9 @@ export function commitRunner(open: OpenRepository): ActionRunner {
           const outcomes = await commitGroup(target, input.application.branch, group);
           group.forEach((p, i) => finish(p, outcomes[i]!));
         } catch (e) {
-          // Unexpected: every action of the group hears of it, as a failure worth retrying.
-          const message = e instanceof Error ? e.message : String(e);
-          for (const p of group) finish(p, { status: 'failed', retryable: true, message });
+          // Every action of the group hears of it.
+          const failure = failureOf(e);
+          for (const p of group) finish(p, failure);
         }
       });
       return outcome;

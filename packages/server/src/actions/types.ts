@@ -1,5 +1,7 @@
 import type { Action, FileChange, PromotionFiles } from '@stagecoach/core';
+import { GitError, isRetryableGitError } from '../git/errors.ts';
 import type { CommitInfo, GitRepository, Person } from '../git/port.ts';
+import { GitProviderError } from '../git/providers.ts';
 
 /** Trailer keys every Stagecoach commit carries; they make a retried action find its own commit. */
 export const TRAILERS = {
@@ -87,4 +89,19 @@ export async function ensureSourceCommit(repo: GitRepository, source: ActionInpu
   await repo.refreshBranch(source.branch);
   if (await repo.hasCommit(source.commit)) return undefined;
   return `source commit ${source.commit.slice(0, 12)} is not on branch ${source.branch} of ${source.repoURL} any more`;
+}
+
+/**
+ * The outcome of an action that threw. A Git or provider failure that may pass (the remote could
+ * not be reached, or failed) is tried again; one that needs someone to change something (refused
+ * credentials, a missing branch or repository) fails, saying so. Anything else is unexpected and
+ * tried again.
+ */
+export function failureOf(error: unknown): ActionOutcome & { status: 'failed' } {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof GitError && !isRetryableGitError(error)) return { status: 'failed', retryable: false, message: `${message}; fix it, then retry the release` };
+  if (error instanceof GitProviderError && error.code !== 'unreachable' && error.code !== 'invalid-response') {
+    return { status: 'failed', retryable: false, message: `${message}; fix it, then retry the release` };
+  }
+  return { status: 'failed', retryable: true, message };
 }

@@ -189,6 +189,26 @@ describe('releases: the orchestrator promotes through real Git and local workflo
     assert.match(again.json.message, /only a Failed or Terminated release can be retried/);
   });
 
+  test('an action on a branch that does not exist fails at once with the reason; retry after it exists succeeds', async () => {
+    const cart = (e: string, branch: string) =>
+      `apiVersion: stagecoach.dev/v1alpha1\nkind: Application\nmetadata: {name: cart-${e}}\nspec: {product: cart, environment: ${e}, source: {repoURL: "${repoPath}", targetRevision: ${branch}, path: envs/${e}}}\n`;
+    const product = `apiVersion: stagecoach.dev/v1alpha1\nkind: Product\nmetadata: {name: cart}\nspec:\n  promotionTemplate:\n    promotion:\n      values.yaml: {jsonPaths: [$.image.tag]}\n`;
+    const applied = await h.call('POST', '/api/v1/apply', { yaml: [product, cart('dev', 'main'), cart('qa', 'cart-qa')].join('---\n') });
+    assert.equal(applied.status, 200, applied.text);
+    const created = await h.call('POST', '/api/v1/promotions', { json: { product: 'cart', from: 'dev', to: 'qa', action: 'commit', preAction: null, postAction: null } });
+    assert.equal(created.status, 201, created.text);
+    const failed = await waitFor(created.json.id, ended);
+    assert.equal(failed.status, 'Failed', JSON.stringify(failed.tasks));
+    const action = failed.tasks.find((t: any) => t.kind === 'action');
+    assert.match(action.message, /branch "cart-qa" does not exist on the remote; fix it, then retry the release$/);
+
+    await commitFiles(repoPath, { branch: 'cart-qa', from: 'origin/main', files: { 'envs/qa/values.yaml': values('0.9.0') } });
+    assert.equal((await h.call('POST', `/api/v1/releases/${failed.id}/retry`)).status, 200);
+    const done = await waitFor(failed.id, ended);
+    assert.equal(done.status, 'Succeeded', JSON.stringify(done.tasks));
+    assert.equal(await readAt(repoPath, 'cart-qa', 'envs/qa/values.yaml'), await readAt(repoPath, 'main', 'envs/dev/values.yaml'));
+  });
+
   test('terminate stops a running workflow, leaves later work Pending, and the next queued release of the product then runs', async () => {
     const first = await h.call('POST', '/api/v1/promotions', { json: { product: 'shop', from: 'dev', to: 'qa', preAction: 'sleepy' } });
     const second = await h.call('POST', '/api/v1/promotions', { json: { product: 'shop', from: 'dev', to: 'staging' } });

@@ -1,6 +1,6 @@
 import type { ReleaseCommit, TaskResult } from '@stagecoach/core';
 import type { ActionRegistry } from '../../actions/registry.ts';
-import type { ActionInput } from '../../actions/types.ts';
+import { failureOf, type ActionInput } from '../../actions/types.ts';
 import type { CommitInfo, Person } from '../../git/port.ts';
 import { GitError } from '../../git/errors.ts';
 import { GitProviderError } from '../../git/providers.ts';
@@ -15,8 +15,9 @@ export function releaseCommit(commit: CommitInfo): ReleaseCommit {
  * Performs a task's action (`commit`, `pr`, `none`) through the action runners. They are
  * idempotent by design (commit trailers name the release, environment and application; pull
  * requests are found by branch), so a call after a crash continues instead of repeating. A
- * failure the runner calls retryable (the remote was unreachable) keeps the task Running, to be
- * tried on the next check.
+ * failure the runner calls retryable, or a Git or provider failure that may pass (the remote was
+ * unreachable), keeps the task Running, to be tried on the next check; other Git and provider
+ * failures (refused credentials, a missing branch) fail it.
  */
 export function actionRunner(actions: ActionRegistry, author: Person): TaskRunner {
   return {
@@ -40,8 +41,8 @@ export function actionRunner(actions: ActionRegistry, author: Person): TaskRunne
       try {
         outcome = await actions.get(task.action!).run(input);
       } catch (e) {
-        if (e instanceof GitError || e instanceof GitProviderError) return { status: 'Running', message: `${e.message} (will try again)` };
-        throw e;
+        if (!(e instanceof GitError || e instanceof GitProviderError)) throw e;
+        outcome = failureOf(e);
       }
       switch (outcome.status) {
         case 'succeeded': {
