@@ -15,6 +15,8 @@ import { WorkflowTemplatePage } from './workflows/WorkflowTemplatePage.tsx';
 import { WorkflowRunPage } from './workflows/WorkflowRunPage.tsx';
 import { EnvironmentsPage } from './catalog/EnvironmentsPage.tsx';
 import { ApplicationsPage } from './catalog/ApplicationsPage.tsx';
+import { PullRequestsPage } from './pull-requests/PullRequestsPage.tsx';
+import { PullRequestPage } from './pull-requests/PullRequestPage.tsx';
 
 /**
  * Keeps the named search parameters that hold a non-empty string, dropping the rest, so every
@@ -49,6 +51,8 @@ const routeTree = rootRoute.addChildren([
     validateSearch: stringParams(['product', 'status', 'flow', 'since', 'until']),
   }),
   createRoute({ getParentRoute: () => rootRoute, path: '/releases/$id', component: ReleasePage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/pull-requests', component: PullRequestsPage, validateSearch: stringParams(['state']) }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/pull-requests/$id', component: PullRequestPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/flows', component: FlowsPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/flows/$name', component: FlowBuilderPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/policies', component: PoliciesPage }),
@@ -62,9 +66,10 @@ const routeTree = rootRoute.addChildren([
 ]);
 
 /**
- * The app's router: `/` dashboard, `/promote`, `/releases`, `/releases/$id`, `/flows`,
- * `/flows/$name` (`new` for a new flow), inside the navigation frame. `history` defaults to the
- * browser's; tests pass a memory history.
+ * The app's router: `/` dashboard, `/promote`, `/releases`, `/releases/$id`, `/pull-requests`,
+ * `/pull-requests/$id`, `/flows`, `/flows/$name` (`new` for a new flow) and the other pages
+ * above, inside the navigation frame. `history` defaults to the browser's; tests pass a memory
+ * history.
  */
 export function createAppRouter(history?: RouterHistory) {
   return createRouter({ routeTree, ...(history ? { history } : {}), defaultPreload: false });

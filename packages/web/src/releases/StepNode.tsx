@@ -1,6 +1,8 @@
 import { Anchor, Badge, Group, Paper, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { Link } from '@tanstack/react-router';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import { createContext, memo, useContext } from 'react';
+import { inAppPullRequestId } from '../pull-requests/model.ts';
 import type { StepNodeData, TaskRow } from './graph.ts';
 import { NODE_WIDTH } from './graph.ts';
 import { formatDuration, formatTime, statusLook } from './status.ts';
@@ -10,6 +12,26 @@ export const OpenLogsContext = createContext<(run: string) => void>(() => {});
 
 /** The graph node type of one environment step. */
 export type StepFlowNode = Node<{ step: StepNodeData }, 'step'>;
+
+/**
+ * A pull request's link: a local pull request (a page of this UI) opens inside the app; one on
+ * GitHub or GitLab opens in a new tab.
+ */
+export function PullRequestLink({ url }: { url: string }) {
+  const id = inAppPullRequestId(url, window.location.origin);
+  if (id !== undefined) {
+    return (
+      <Anchor className="nodrag nopan" size="xs" renderRoot={(props) => <Link {...props} to="/pull-requests/$id" params={{ id }} />}>
+        PR
+      </Anchor>
+    );
+  }
+  return (
+    <Anchor href={url} target="_blank" rel="noreferrer" size="xs">
+      PR
+    </Anchor>
+  );
+}
 
 function TaskLine({ row }: { row: TaskRow }) {
   const openLogs = useContext(OpenLogsContext);
@@ -36,9 +58,7 @@ function TaskLine({ row }: { row: TaskRow }) {
         </Group>
         <Group gap={6} wrap="nowrap">
           {row.pullRequests.map((pr) => (
-            <Anchor key={pr.id} href={pr.url} target="_blank" rel="noreferrer" size="xs">
-              PR
-            </Anchor>
+            <PullRequestLink key={pr.id} url={pr.url} />
           ))}
           {row.runs.map((run) => (
             <UnstyledButton

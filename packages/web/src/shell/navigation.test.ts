@@ -10,6 +10,9 @@ describe('isActive', () => {
     ['Releases', '/releases', true],
     ['Releases', '/releases/01abc', true],
     ['Releases', '/releasesx', false],
+    ['Releases', '/pull-requests', false],
+    ['Pull requests', '/pull-requests', true],
+    ['Pull requests', '/pull-requests/01abc', true],
     ['Promotion Flows', '/flows/new', true],
   ])('%s at %s → %s', (label, pathname, expected) => {
     expect(isActive(item(label), pathname)).toBe(expected);

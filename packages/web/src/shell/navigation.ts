@@ -13,6 +13,7 @@ export interface NavItem {
 export const navItems: readonly NavItem[] = [
   { section: 'Promote', label: 'Environments', to: '/' },
   { section: 'Promote', label: 'Releases', to: '/releases', prefix: '/releases' },
+  { section: 'Promote', label: 'Pull requests', to: '/pull-requests', prefix: '/pull-requests' },
   { section: 'Promote', label: 'Promotion Flows', to: '/flows', prefix: '/flows' },
   { section: 'Configure', label: 'Policies', to: '/policies' },
   { section: 'Configure', label: 'Products', to: '/products', prefix: '/products' },
