@@ -79,7 +79,10 @@ describe('release view in Chromium', { skip }, () => {
     await page.evaluate('window.sameDocument = true');
 
     for (const edge of ['dev->qa', 'dev->staging', 'qa->production', 'staging->production']) {
-      assert.equal(await page.locator(`.react-flow__edge[data-id="${edge}"]`).count(), 1, `edge ${edge}`);
+      // Edges are drawn once the nodes they join are measured, a frame or more after the nodes.
+      const drawn = page.locator(`.react-flow__edge[data-id="${edge}"]`);
+      await drawn.first().waitFor();
+      assert.equal(await drawn.count(), 1, `edge ${edge}`);
     }
     const box = async (environment: string) => (await node(environment).boundingBox())!;
     const [dev, qa, staging, production] = [await box('dev'), await box('qa'), await box('staging'), await box('production')];
@@ -118,7 +121,9 @@ describe('release view in Chromium', { skip }, () => {
     await page.getByLabel('Show hooks').check();
     await node('production').getByText('change-request').first().waitFor();
     await page.evaluate(settled);
-    assert.equal(await node('production').locator('[data-task="hook/onStart"][data-status="Succeeded"]').count(), 1);
+    const onStart = node('production').locator('[data-task="hook/onStart"][data-status="Succeeded"]');
+    await onStart.first().waitFor();
+    assert.equal(await onStart.count(), 1);
 
     await page.screenshot({ path: docImage('release-graph.png') });
 
