@@ -1,6 +1,7 @@
 // End to end: a promotion whose action is `pr` on the demo workspace, in Chromium. The demo's
 // repositories have no Git provider, so the release opens a local pull request; it is followed
-// from the release view to its page in the UI, merged there, and the release goes on to succeed.
+// from the release view to its page in the UI, where the files it changes are shown as diffs,
+// merged there, and the release goes on to succeed.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -66,7 +67,23 @@ describe('local pull requests in Chromium on the demo workspace', { skip }, () =
     assert.ok(((await details.textContent()) ?? '').includes(`main ← ${pr.head}`));
     assert.equal(await page.locator('[data-state]').first().getAttribute('data-state'), 'open');
     assert.equal(await page.getByLabel('Description').textContent(), pr.body);
-    await page.screenshot({ path: join(ARTIFACTS_DIR, 'pull-request-open.png') });
+
+    // What it changes: the helm-default template promotes Chart.yaml and values.yaml, each a diff
+    // with the old version removed and the new one added.
+    const files = page.getByRole('region', { name: 'Files changed' });
+    const diffs = files.getByRole('figure');
+    await diffs.first().waitFor();
+    const names = await diffs.evaluateAll((figures) => figures.map((f) => f.getAttribute('aria-label')));
+    assert.equal(names.length, 2, JSON.stringify(names));
+    assert.match(names[0]!, /^diff of \S*Chart\.yaml$/);
+    assert.match(names[1]!, /^diff of \S*values\.yaml$/);
+    for (const name of names) {
+      const diff = files.getByRole('figure', { name: name! });
+      assert.equal(await diff.locator('[data-file-status]').getAttribute('data-file-status'), 'modified');
+      assert.ok((await diff.locator('.diff-code-delete').count()) >= 1, `${name}: a removed line`);
+      assert.ok((await diff.locator('.diff-code-insert').count()) >= 1, `${name}: an added line`);
+    }
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'pull-request-open.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Merge' }).click();
     await page.locator('[data-state="merged"]').waitFor();

@@ -21,6 +21,24 @@ const PullRequestSchema = z
   })
   .openapi('PullRequest');
 
+const PullRequestFilesSchema = z
+  .object({
+    from: z.string().openapi({ description: 'Where the branch left the base branch: the merge base of the head commit and the base' }),
+    to: z.string().openapi({ description: "The head commit: the branch's tip while open, the merge commit's second parent once merged" }),
+    files: z.array(
+      z.object({
+        path: z.string().openapi({ description: 'Repository-relative' }),
+        status: z.enum(['added', 'modified', 'deleted']),
+        before: z.string().nullable().openapi({ description: 'Text at `from`; null when added, binary or too large' }),
+        after: z.string().nullable().openapi({ description: 'Text at `to`; null when deleted, binary or too large' }),
+        binary: z.literal(true).optional().openapi({ description: 'A NUL byte on either side: no text is sent' }),
+        tooLarge: z.literal(true).optional().openapi({ description: 'Over 1 MiB on either side: no text is sent' }),
+      }),
+    ),
+    truncated: z.literal(true).optional().openapi({ description: 'More than 200 files changed; the first 200 by path are listed' }),
+  })
+  .openapi('PullRequestFiles');
+
 const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
 const one = { 200: { description: 'The pull request', content: { 'application/json': { schema: PullRequestSchema } } } };
 const missing = { 404: { description: 'Unknown', content: { 'application/json': { schema: ErrorSchema } } } };
@@ -46,6 +64,29 @@ export function registerPullRequestRoutes(app: App, local: LocalPullRequests): v
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/pull-requests/{id}', tags: ['Pull requests'], summary: 'Get a local pull request', request: { params: IdParam }, responses: { ...one, ...missing, ...errorResponses } }),
     async (c) => sendResult(c, await local.get(c.req.valid('param').id)) as never,
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/pull-requests/{id}/files',
+      tags: ['Pull requests'],
+      summary: 'The files a local pull request changes, with their texts before and after',
+      request: { params: IdParam },
+      responses: {
+        200: { description: 'The files changed', content: { 'application/json': { schema: PullRequestFilesSchema } } },
+        ...missing,
+        409: { description: 'Closed (its branch is deleted), or its merge commit is gone', content: { 'application/json': { schema: ErrorSchema } } },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      try {
+        return sendResult(c, await local.files(c.req.valid('param').id)) as never;
+      } catch (e) {
+        return sendResult(c, gitFailure(e)) as never;
+      }
+    },
   );
 
   for (const verb of ['merge', 'close'] as const) {

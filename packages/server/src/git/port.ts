@@ -55,6 +55,14 @@ export type PushResult =
   /** The branch moved on the remote since `expectedOld` (or the push was not a fast-forward). */
   | { ok: false; reason: 'rejected'; message: string };
 
+/** A file that differs between two commits, as `git diff-tree --no-renames` sees it. */
+export interface ChangedFile {
+  /** Repository-relative path. */
+  path: string;
+  /** A file that changed type or mode only is `modified`; a rename is a deletion plus an addition. */
+  status: 'added' | 'modified' | 'deleted';
+}
+
 export type MergeResult = { ok: true; sha: string } | { ok: false; reason: 'conflict'; files: string[] };
 
 /**
@@ -99,6 +107,15 @@ export interface GitRepository {
   lastChanges(commit: string, folders: readonly string[], options?: LastChangesOptions): Promise<Map<string, CommitInfo | undefined>>;
   /** Details of one commit. */
   commitInfo(commit: string): Promise<CommitInfo>;
+  /** The parents of a commit, first parent first (none for a root commit, two for a merge). */
+  parentsOf(commit: string): Promise<string[]>;
+  /** The best common ancestor of two commits (`git merge-base`), or undefined when their histories never meet. */
+  mergeBase(a: string, b: string): Promise<string | undefined>;
+  /**
+   * Every file that differs from `from` to `to` (recursive, sorted by path as git sorts them);
+   * submodules count as files. Both commits must be in the cache (`invalid-ref` otherwise).
+   */
+  changedFiles(from: string, to: string): Promise<ChangedFile[]>;
   /** Builds a commit on `parent` with these files replaced, by plumbing (no checkout). Not pushed. */
   commitFiles(input: { parent: string; files: FileWrite[]; message: string; author: Person; date: Date }): Promise<string>;
   /**

@@ -1,6 +1,6 @@
 import { newId, type Clock } from '../clock.ts';
 import { fail, ok, type Result } from '../errors.ts';
-import type { Person } from '../git/port.ts';
+import type { ChangedFile, GitRepository, Person } from '../git/port.ts';
 import type { GitProvider, OpenPullRequest, PullRequestRef, PullRequestState } from '../git/providers.ts';
 import type { OpenRepository } from '../promotions/preview.ts';
 import { StorePullRequestStateError } from '../store/errors.ts';
@@ -8,6 +8,36 @@ import type { PullRequestRepo, StoredPullRequest } from '../store/port.ts';
 
 /** How often a merge is retried when the base branch moves between computing and pushing it. */
 const MERGE_ATTEMPTS = 5;
+
+/** Most files `files` answers; the rest are left out and `truncated` says so. */
+export const MAX_PULL_REQUEST_FILES = 200;
+
+/** Largest file whose text `files` sends, in bytes (1 MiB); a bigger one is `tooLarge`. */
+export const MAX_PULL_REQUEST_FILE_BYTES = 1024 * 1024;
+
+/**
+ * One file a pull request changes. `before` is null for an added file and `after` for a deleted
+ * one; both are null for a binary file (one with a NUL byte) and one over
+ * `MAX_PULL_REQUEST_FILE_BYTES`, which say so with `binary` or `tooLarge`.
+ */
+export interface PullRequestFile extends ChangedFile {
+  before: string | null;
+  after: string | null;
+  binary?: true;
+  tooLarge?: true;
+}
+
+/**
+ * What a pull request changes: the files that differ from `from` (where its branch left the base
+ * branch) to `to` (the branch's tip, or the merged head). `truncated` when there were more than
+ * `MAX_PULL_REQUEST_FILES`.
+ */
+export interface PullRequestFiles {
+  from: string;
+  to: string;
+  files: PullRequestFile[];
+  truncated?: true;
+}
 
 /**
  * Pull requests for repositories with no hosting service. A pull request is a branch plus a row in
@@ -64,6 +94,38 @@ export class LocalPullRequests implements GitProvider {
     return pr ? ok({ ...pr, url: this.url(pr.id) }) : fail('not_found', `pull request "${id}" not found`);
   }
 
+  /**
+   * The files a pull request changes, with their texts before and after. Compared are the head
+   * commit and its merge base with the base branch (as a hosting service's "files changed"): for
+   * an open pull request the branch tip and the base tip as they are now, for a merged one the
+   * merge commit's two parents. The `pr` action makes one commit on the base tip, so this is that
+   * commit against its parent; commits pushed to the branch later, or the base merged into it,
+   * are counted right too. A closed pull request's branch is deleted, so it answers `conflict`.
+   * Git failures are thrown (`GitError`).
+   */
+  async files(id: string): Promise<Result<PullRequestFiles>> {
+    const pr = await this.repo.get(id);
+    if (!pr) return fail('not_found', `pull request "${id}" not found`);
+    if (pr.state === 'closed') return fail('conflict', `pull request ${id} is closed; its branch is gone`);
+    const repo = await this.open_(pr.repoURL);
+    let base: string;
+    let head: string;
+    if (pr.state === 'open') {
+      head = await repo.refreshBranch(pr.head);
+      base = await repo.refreshBranch(pr.base);
+    } else {
+      const merge = pr.mergeCommit!;
+      // A cache that never saw the merge (another server wrote it, or the cache was cleared) finds it on the base branch.
+      if (!(await repo.hasCommit(merge))) await repo.refreshBranch(pr.base);
+      if (!(await repo.hasCommit(merge))) return fail('conflict', `pull request ${id}: its merge commit ${merge.slice(0, 12)} is no longer on ${pr.base}`);
+      const parents = await repo.parentsOf(merge);
+      if (parents.length !== 2) return fail('conflict', `pull request ${id}: ${merge.slice(0, 12)} is not a merge commit`);
+      [base, head] = parents as [string, string];
+    }
+    const from = (await repo.mergeBase(base, head)) ?? base;
+    return ok(await changedTexts(repo, from, head));
+  }
+
   /** Merges an open pull request into its base branch. */
   async merge(id: string, by: Person): Promise<Result<StoredPullRequest & { url: string }>> {
     const pr = await this.repo.get(id);
@@ -112,4 +174,21 @@ export class LocalPullRequests implements GitProvider {
     await repo.deleteBranch(pr.head).catch(() => undefined);
     return ok({ ...done, url: this.url(id) });
   }
+}
+
+/** The files changed from `from` to `to`, at most `MAX_PULL_REQUEST_FILES`, with their texts. */
+async function changedTexts(repo: GitRepository, from: string, to: string): Promise<PullRequestFiles> {
+  const changed = await repo.changedFiles(from, to);
+  const listed = changed.slice(0, MAX_PULL_REQUEST_FILES);
+  const [before, after] = await Promise.all([
+    repo.readFiles(from, listed.filter((f) => f.status !== 'added').map((f) => f.path)),
+    repo.readFiles(to, listed.filter((f) => f.status !== 'deleted').map((f) => f.path)),
+  ]);
+  const files = listed.map((file): PullRequestFile => {
+    const texts = [before.get(file.path) ?? null, after.get(file.path) ?? null];
+    if (texts.some((t) => t !== null && t.includes('\u0000'))) return { ...file, before: null, after: null, binary: true };
+    if (texts.some((t) => t !== null && Buffer.byteLength(t, 'utf8') > MAX_PULL_REQUEST_FILE_BYTES)) return { ...file, before: null, after: null, tooLarge: true };
+    return { ...file, before: texts[0]!, after: texts[1]! };
+  });
+  return { from, to, files, ...(changed.length > listed.length ? { truncated: true as const } : {}) };
 }

@@ -20,7 +20,7 @@ function lineCount(text: string): number {
  * `full`, the hunks are widened to the whole file from its text before the change; otherwise
  * they keep the diff's 3 lines of context. Null when the file has no diff (no change).
  */
-export function diffFile(file: FileChange, full: boolean): DiffFile | null {
+export function diffFile(file: Pick<FileChange, 'path' | 'before' | 'diff'>, full: boolean): DiffFile | null {
   if (file.diff.trim() === '') return null;
   const text = file.diff.startsWith('diff --git ') ? file.diff : `diff --git a/${file.path} b/${file.path}\n${file.diff}`;
   const [parsed] = parseDiff(text);

@@ -14,6 +14,7 @@ import { deniedReason, useAbilities } from '../shell/abilities.tsx';
 import { GuardedButton } from '../shell/GuardedButton.tsx';
 import { commandPullRequest, getPullRequest, pullRequestQueryKeys, type PullRequest, type PullRequestCommand } from './api.ts';
 import { originOfBranch, type PullRequestOrigin } from './model.ts';
+import { FilesChanged } from './FilesChanged.tsx';
 import { Branches, RepositoryText } from './PullRequestsPage.tsx';
 import { StateBadge } from './StateBadge.tsx';
 
@@ -42,7 +43,7 @@ function useLivePullRequest(id: string, release: string | undefined): void {
   useEvents({ release }, refresh, { enabled: release !== undefined, onOpen: refresh });
 }
 
-/** One local pull request: what it merges where, its release, its description, and Merge and Close while it is open. */
+/** One local pull request: what it merges where, its release, its description, the files it changes, and Merge and Close while it is open. */
 export function PullRequestPage() {
   const { id = '' } = useParams({ strict: false }) as { id?: string };
   const pullRequest = useQuery({
@@ -228,6 +229,7 @@ function PullRequestView({ pullRequest: pr, origin }: { pullRequest: PullRequest
           {pr.body === '' ? '(none)' : pr.body}
         </Code>
       </Stack>
+      <FilesChanged pullRequest={pr} />
       <Modal opened={confirmingClose} onClose={() => setConfirmingClose(false)} title="Close this pull request?">
         <Stack>
           <Text size="sm">

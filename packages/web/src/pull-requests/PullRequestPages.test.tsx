@@ -5,7 +5,7 @@ import { aRelease, aStepPlan } from '../releases/builders.ts';
 import { PullRequestLink } from '../releases/StepNode.tsx';
 import { jsonResponse, stubFetch } from '../test/fetchStub.ts';
 import { renderRoutes } from '../workflows/testing.tsx';
-import type { PullRequest } from './api.ts';
+import type { PullRequest, PullRequestFiles } from './api.ts';
 import { PullRequestPage } from './PullRequestPage.tsx';
 import { PullRequestsPage } from './PullRequestsPage.tsx';
 
@@ -27,6 +27,17 @@ function aPullRequest(fields: Partial<PullRequest> = {}): PullRequest {
     ...fields,
   };
 }
+
+const files: PullRequestFiles = {
+  from: '1111111111111111111111111111111111111111',
+  to: '2222222222222222222222222222222222222222',
+  files: [
+    { path: 'envs/qa/logo.png', status: 'added', before: null, after: null, binary: true },
+    { path: 'envs/qa/old.yaml', status: 'deleted', before: 'gone: true\n', after: null },
+    { path: 'envs/qa/values.yaml', status: 'modified', before: 'image:\n  tag: "1.9.0"\nreplicas: 3\na: 1\nb: 2\nc: 3\n', after: 'image:\n  tag: "2.0.0"\nreplicas: 3\na: 1\nb: 2\nc: 3\n' },
+  ],
+};
+const filesRoute = { '/api/v1/pull-requests/01pr/files': () => jsonResponse(200, files) };
 
 const release = aRelease([aStepPlan('dev', []), aStepPlan('qa', ['dev'])], [{ environment: 'qa', status: 'Suspended' }], [], { status: 'Running' });
 const merged = aPullRequest({ state: 'merged', mergeCommit: '9f1c0de2a7b34c5d6e7f8091a2b3c4d5e6f70819', updatedAt: '2026-11-26T15:05:00Z' });
@@ -76,6 +87,7 @@ describe('PullRequestPage', () => {
   it('shows the pull request with its release, and merges it for a member', async () => {
     const fetchMock = stubFetch({
       '/api/v1/pull-requests/01pr': () => jsonResponse(200, aPullRequest()),
+      ...filesRoute,
       '/api/v1/pull-requests/01pr/merge': () => jsonResponse(200, merged),
       '/api/v1/releases/01release': () => jsonResponse(200, release),
     });
@@ -102,6 +114,7 @@ describe('PullRequestPage', () => {
   it("shows the server's reason when a merge is refused", async () => {
     stubFetch({
       '/api/v1/pull-requests/01pr': () => jsonResponse(200, aPullRequest()),
+      ...filesRoute,
       '/api/v1/pull-requests/01pr/merge': () =>
         jsonResponse(409, {
           code: 'conflict',
@@ -122,6 +135,7 @@ describe('PullRequestPage', () => {
   it('disables Merge and Close for a viewer, with the reason', async () => {
     const fetchMock = stubFetch({
       '/api/v1/pull-requests/01pr': () => jsonResponse(200, aPullRequest()),
+      ...filesRoute,
       '/api/v1/releases/01release': () => jsonResponse(200, release),
     });
     await renderRoutes(pages, '/pull-requests/01pr', 'viewer');
@@ -139,6 +153,7 @@ describe('PullRequestPage', () => {
   it('asks before closing, and closes on confirmation', async () => {
     const fetchMock = stubFetch({
       '/api/v1/pull-requests/01pr': () => jsonResponse(200, aPullRequest()),
+      ...filesRoute,
       '/api/v1/pull-requests/01pr/close': () => jsonResponse(200, aPullRequest({ state: 'closed', updatedAt: '2026-11-26T15:06:00Z' })),
       '/api/v1/releases/01release': () => jsonResponse(200, release),
     });
@@ -156,6 +171,51 @@ describe('PullRequestPage', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Close pull request' }));
     await screen.findByText('closed');
     expect(posts(fetchMock)).toEqual(['/api/v1/pull-requests/01pr/close']);
+  });
+
+  it('shows the files it changes, each with its status and diff, compact or whole', async () => {
+    stubFetch({
+      '/api/v1/pull-requests/01pr': () => jsonResponse(200, aPullRequest()),
+      ...filesRoute,
+      '/api/v1/releases/01release': () => jsonResponse(200, release),
+    });
+    await renderRoutes(pages, '/pull-requests/01pr', 'viewer');
+
+    const section = await screen.findByRole('region', { name: 'Files changed' });
+    const values = await within(section).findByRole('figure', { name: 'diff of envs/qa/values.yaml' });
+    expect(section.textContent).toContain('Files changed (3)');
+    expect(within(values).getByText('modified')).toBeTruthy();
+    expect(values.textContent).toContain('tag: "1.9.0"');
+    expect(values.textContent).toContain('tag: "2.0.0"');
+    expect(values.querySelectorAll('.diff-code-delete').length).toBe(1);
+    expect(values.querySelectorAll('.diff-code-insert').length).toBe(1);
+    const deleted = within(section).getByRole('figure', { name: 'diff of envs/qa/old.yaml' });
+    expect(within(deleted).getByText('deleted')).toBeTruthy();
+    expect(deleted.querySelectorAll('.diff-code-delete').length).toBe(1);
+    const binary = within(section).getByRole('figure', { name: 'diff of envs/qa/logo.png' });
+    expect(within(binary).getByText('added')).toBeTruthy();
+    expect(binary.textContent).toContain('Binary file; not shown');
+
+    // Compact: 3 lines of context; the whole file shows the last line too.
+    expect(values.textContent).toContain('b: 2');
+    expect(values.textContent).not.toContain('c: 3');
+    fireEvent.click(within(section).getByRole('switch', { name: 'Compact diff' }));
+    await waitFor(() => expect(within(section).getByRole('figure', { name: 'diff of envs/qa/values.yaml' }).textContent).toContain('c: 3'));
+  });
+
+  it("says why a closed pull request's files cannot be shown", async () => {
+    const closed = aPullRequest({ state: 'closed', updatedAt: '2026-11-26T15:06:00Z' });
+    stubFetch({
+      '/api/v1/pull-requests/01pr': () => jsonResponse(200, closed),
+      '/api/v1/pull-requests/01pr/files': () => jsonResponse(409, { code: 'conflict', message: 'pull request 01pr is closed; its branch is gone', details: [] }),
+      '/api/v1/releases/01release': () => jsonResponse(200, release),
+    });
+    await renderRoutes(pages, '/pull-requests/01pr', 'member');
+
+    const section = await screen.findByRole('region', { name: 'Files changed' });
+    const status = await within(section).findByRole('status');
+    expect(status.textContent).toBe('pull request 01pr is closed; its branch is gone');
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('says so for an unknown id', async () => {

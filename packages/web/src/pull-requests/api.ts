@@ -31,6 +31,8 @@ export const pullRequestQueryKeys = {
   lists: ['pull-requests', 'list'] as const,
   list: (state: PullRequestState | undefined) => ['pull-requests', 'list', state ?? 'all'] as const,
   detail: (id: string) => ['pull-requests', 'detail', id] as const,
+  /** Keyed by state too, so a merge or close reads the files again. */
+  files: (id: string, state: PullRequestState) => ['pull-requests', 'files', id, state] as const,
 };
 
 /** Local pull requests, newest first; every state when `state` is undefined. */
@@ -41,6 +43,37 @@ export async function listPullRequests(state: PullRequestState | undefined, sign
 
 export function getPullRequest(id: string, signal?: AbortSignal): Promise<PullRequest> {
   return apiGet<PullRequest>(`/api/v1/pull-requests/${encodeURIComponent(id)}`, signal);
+}
+
+/**
+ * One file a pull request changes. `before` is null when the file is added, `after` when it is
+ * deleted; both are null for a binary file (`binary`) and one over 1 MiB (`tooLarge`).
+ */
+export interface PullRequestFile {
+  /** Repository-relative. */
+  path: string;
+  status: 'added' | 'modified' | 'deleted';
+  before: string | null;
+  after: string | null;
+  binary?: true;
+  tooLarge?: true;
+}
+
+/**
+ * What a pull request changes (`GET /api/v1/pull-requests/{id}/files`): the files that differ
+ * from `from` (where its branch left the base branch) to `to` (its head commit), sorted by path;
+ * `truncated` when more than the 200 listed changed.
+ */
+export interface PullRequestFiles {
+  from: string;
+  to: string;
+  files: PullRequestFile[];
+  truncated?: true;
+}
+
+/** The files a pull request changes; 409 once it is closed (its branch is deleted). */
+export function getPullRequestFiles(id: string, signal?: AbortSignal): Promise<PullRequestFiles> {
+  return apiGet<PullRequestFiles>(`/api/v1/pull-requests/${encodeURIComponent(id)}/files`, signal);
 }
 
 /** What people may do to an open pull request. */

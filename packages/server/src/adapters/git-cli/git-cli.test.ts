@@ -452,6 +452,61 @@ function suite(transport: Transport): void {
       assert.equal(await repo.isAncestor(a, a), true);
     });
 
+    it('lists the files changed between two commits: added, modified, deleted, odd paths', async () => {
+      const { bare, repo } = await fresh();
+      const base = (await revParse(bare.path, 'main'))!;
+      const next = await commitFiles(bare.path, {
+        branch: 'main',
+        files: {
+          'envs/qa/values.yaml': 'image:\n  tag: 1.0.0\n',
+          'envs/qa/Chart.yaml': null,
+          'envs/qa/new folder/with space.yaml': 'a: 1\n',
+          'docs/日本語.md': 'changed 🚂\n',
+          'docs/ünï cödé.txt': 'new\n',
+        },
+      });
+      await repo.resolveBranch('main');
+      const spawned = count('diff-tree');
+      assert.deepEqual(await repo.changedFiles(base, next), [
+        { path: 'docs/ünï cödé.txt', status: 'added' },
+        { path: 'docs/日本語.md', status: 'modified' },
+        { path: 'envs/qa/Chart.yaml', status: 'deleted' },
+        { path: 'envs/qa/new folder/with space.yaml', status: 'added' },
+        { path: 'envs/qa/values.yaml', status: 'modified' },
+      ]);
+      assert.equal(count('diff-tree') - spawned, 1);
+      assert.deepEqual(
+        (await repo.changedFiles(next, base)).map((f) => `${f.status} ${f.path}`),
+        ['deleted docs/ünï cödé.txt', 'modified docs/日本語.md', 'added envs/qa/Chart.yaml', 'deleted envs/qa/new folder/with space.yaml', 'modified envs/qa/values.yaml'],
+        'the other way round',
+      );
+      assert.deepEqual(await repo.changedFiles(next, next), []);
+      await assert.rejects(repo.changedFiles(base, 'e'.repeat(40)), isGitError('invalid-ref'));
+      await assert.rejects(repo.changedFiles('e'.repeat(40), next), isGitError('invalid-ref'));
+      await assert.rejects(repo.changedFiles('--output=/tmp/x', next), isGitError('invalid-ref'));
+    });
+
+    it('reads the parents of a commit and the merge base of two', async () => {
+      const { bare, repo } = await fresh();
+      const root0 = (await revParse(bare.path, 'main'))!;
+      const feature = await commitFiles(bare.path, { branch: 'feature', from: root0, files: { 'envs/qa/values.yaml': 'image:\n  tag: 2.0.0\n' } });
+      const main = await commitFiles(bare.path, { branch: 'main', files: { 'envs/dev/values.yaml': 'image:\n  tag: 3.0.0\n' } });
+      await repo.resolveBranch('main');
+      await repo.resolveBranch('feature');
+      assert.deepEqual(await repo.parentsOf(root0), []);
+      assert.deepEqual(await repo.parentsOf(feature), [root0]);
+      assert.equal(await repo.mergeBase(main, feature), root0);
+      assert.equal(await repo.mergeBase(root0, feature), root0);
+      const merged = await repo.merge({ base: main, head: feature, message: 'Merge feature', author: AUTHOR, date: DATE });
+      assert.ok(merged.ok);
+      assert.deepEqual(await repo.parentsOf(merged.sha), [main, feature]);
+      const orphan = await commitFiles(bare.path, { branch: 'orphan', orphan: true, files: { 'x.txt': '1\n' } });
+      await repo.resolveBranch('orphan');
+      assert.equal(await repo.mergeBase(main, orphan), undefined);
+      await assert.rejects(repo.parentsOf('e'.repeat(40)), isGitError('invalid-ref'));
+      await assert.rejects(repo.mergeBase(main, 'e'.repeat(40)), isGitError('invalid-ref'));
+    });
+
     it('merges without a worktree: clean, and conflicting with the conflicted files', async () => {
       const { bare, repo } = await fresh();
       const base0 = (await revParse(bare.path, 'main'))!;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../../git/errors.ts';
 import type {
+  ChangedFile,
   CommitInfo,
   FileWrite,
   GitCredentials,
@@ -219,6 +220,44 @@ export class CliRepository implements GitRepository {
     await this.#treeOf(commit);
     const { stdout } = await this.#run('log', ['log', '-1', `--format=${COMMIT_FORMAT}`, commit, '--']);
     return parseCommit(stdout);
+  }
+
+  async parentsOf(commit: string): Promise<string[]> {
+    this.#checkCommit(commit);
+    await this.#treeOf(commit);
+    const object = await this.#cache.catFile.read(commit);
+    if (object?.type !== 'commit') throw new GitError('invalid-ref', this.url, `${commit} is not a commit`);
+    // The commit object's header: one `parent <id>` line per parent, before the first empty line.
+    const text = object.content.toString('utf8');
+    const end = text.indexOf('\n\n');
+    const header = end < 0 ? text : text.slice(0, end);
+    return header.split('\n').flatMap((line) => (line.startsWith('parent ') ? [line.slice('parent '.length).trim()] : []));
+  }
+
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    this.#checkCommit(a);
+    this.#checkCommit(b);
+    await Promise.all([this.#treeOf(a), this.#treeOf(b)]);
+    // Exit code 1 with no output: the histories have no common commit.
+    const result = await this.#run('merge-base', ['merge-base', a, b], { ok: [0, 1] });
+    const sha = result.stdout.toString('latin1').trim();
+    return result.code === 0 && isObjectId(sha) ? sha : undefined;
+  }
+
+  async changedFiles(from: string, to: string): Promise<ChangedFile[]> {
+    this.#checkCommit(from);
+    this.#checkCommit(to);
+    await Promise.all([this.#treeOf(from), this.#treeOf(to)]);
+    const { stdout } = await this.#run('diff-tree', ['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to]);
+    // NUL-separated pairs: the status letter, then the path exactly as stored (no quoting with -z).
+    const fields = splitNul(stdout);
+    const out: ChangedFile[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const letter = fields[i]!.toString('latin1').trim();
+      const path = fields[i + 1]!.toString('utf8');
+      out.push({ path, status: letter === 'A' ? 'added' : letter === 'D' ? 'deleted' : 'modified' });
+    }
+    return out;
   }
 
   async commitFiles(input: { parent: string; files: FileWrite[]; message: string; author: Person; date: Date }): Promise<string> {
