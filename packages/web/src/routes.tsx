@@ -1,7 +1,22 @@
-import { createRootRoute, createRoute, createRouter, lazyRouteComponent, type RouterHistory } from '@tanstack/react-router';
+import { createRootRoute, createRoute, createRouter, type RouterHistory } from '@tanstack/react-router';
 import { Dashboard } from './dashboard/Dashboard.tsx';
+import { FlowBuilderPage } from './flows/FlowBuilderPage.tsx';
+import { FlowsPage } from './flows/FlowsPage.tsx';
+import { CommitChangesPage } from './promote/CommitChangesPage.tsx';
+import { ReleasePage } from './releases/ReleasePage.tsx';
+import { ReleasesPage } from './releases/ReleasesPage.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
 import { NotFound } from './shell/NotFound.tsx';
+import { PoliciesPage } from './policies/PoliciesPage.tsx';
+import { ProductsPage } from './products/ProductsPage.tsx';
+import { ProductPage } from './products/ProductPage.tsx';
+import { WorkflowsPage } from './workflows/WorkflowsPage.tsx';
+import { WorkflowTemplatePage } from './workflows/WorkflowTemplatePage.tsx';
+import { WorkflowRunPage } from './workflows/WorkflowRunPage.tsx';
+import { EnvironmentsPage } from './catalog/EnvironmentsPage.tsx';
+import { ApplicationsPage } from './catalog/ApplicationsPage.tsx';
+import { PullRequestsPage } from './pull-requests/PullRequestsPage.tsx';
+import { PullRequestPage } from './pull-requests/PullRequestPage.tsx';
 
 /**
  * Keeps the named search parameters that hold a non-empty string, dropping the rest, so every
@@ -18,26 +33,6 @@ export function stringParams<K extends string>(names: readonly K[]) {
     return kept;
   };
 }
-
-/**
- * Every page but the dashboard is loaded when first opened, each in its own chunk with what only
- * it uses (the graph editor, the diff viewer), so the first page downloads less.
- */
-const FlowBuilderPage = lazyRouteComponent(() => import('./flows/FlowBuilderPage.tsx'), 'FlowBuilderPage');
-const FlowsPage = lazyRouteComponent(() => import('./flows/FlowsPage.tsx'), 'FlowsPage');
-const CommitChangesPage = lazyRouteComponent(() => import('./promote/CommitChangesPage.tsx'), 'CommitChangesPage');
-const ReleasePage = lazyRouteComponent(() => import('./releases/ReleasePage.tsx'), 'ReleasePage');
-const ReleasesPage = lazyRouteComponent(() => import('./releases/ReleasesPage.tsx'), 'ReleasesPage');
-const PoliciesPage = lazyRouteComponent(() => import('./policies/PoliciesPage.tsx'), 'PoliciesPage');
-const ProductsPage = lazyRouteComponent(() => import('./products/ProductsPage.tsx'), 'ProductsPage');
-const ProductPage = lazyRouteComponent(() => import('./products/ProductPage.tsx'), 'ProductPage');
-const WorkflowsPage = lazyRouteComponent(() => import('./workflows/WorkflowsPage.tsx'), 'WorkflowsPage');
-const WorkflowTemplatePage = lazyRouteComponent(() => import('./workflows/WorkflowTemplatePage.tsx'), 'WorkflowTemplatePage');
-const WorkflowRunPage = lazyRouteComponent(() => import('./workflows/WorkflowRunPage.tsx'), 'WorkflowRunPage');
-const EnvironmentsPage = lazyRouteComponent(() => import('./catalog/EnvironmentsPage.tsx'), 'EnvironmentsPage');
-const ApplicationsPage = lazyRouteComponent(() => import('./catalog/ApplicationsPage.tsx'), 'ApplicationsPage');
-const PullRequestsPage = lazyRouteComponent(() => import('./pull-requests/PullRequestsPage.tsx'), 'PullRequestsPage');
-const PullRequestPage = lazyRouteComponent(() => import('./pull-requests/PullRequestPage.tsx'), 'PullRequestPage');
 
 const rootRoute = createRootRoute({ component: AppLayout, notFoundComponent: NotFound });
 
