@@ -388,10 +388,11 @@ function suite(transport: Transport): void {
       const tip = await repo.refreshBranch('main');
       assert.equal(tip, theirs);
       const redo = await repo.commitFiles({ parent: tip, files: [{ path: 'a.txt', content: 'mine\n' }], message: 'mine', author: AUTHOR, date: DATE });
-      const fetches = count('fetch');
+      const [fetches, refUpdates] = [count('fetch'), count('update-ref')];
       assert.deepEqual(await repo.push(redo, 'main', { expectedOld: tip }), { ok: true });
       assert.equal(await repo.cachedTip('main'), redo);
       assert.equal(count('fetch'), fetches);
+      assert.equal(count('update-ref'), refUpdates, 'the push itself moved the remote-tracking ref');
       assert.deepEqual((await gitLog(bare.path, 'main')).map((c) => c.sha).slice(0, 2), [redo, theirs]);
       // Pushing the commit the branch already has is a success (a retried push).
       assert.deepEqual(await repo.push(redo, 'main', { expectedOld: tip }), { ok: true });

@@ -322,7 +322,9 @@ export class CliRepository implements GitRepository {
       const line = porcelainLine(result.stdout, ref);
       if (line?.flag === '!') return { ok: false, reason: 'rejected', message: line.summary };
       if (result.code !== 0 || line === undefined) throw this.#error('push', result, true);
-      await this.#run('update-ref', ['update-ref', '-m', 'stagecoach: push', trackingRef(branch), commit]);
+      // The cache's `origin` maps its branches to remote-tracking refs, so git moved the ref with
+      // the push; set it only when it did not (a cache whose remote was configured otherwise).
+      if ((await this.#tracking(branch)) !== commit) await this.#run('update-ref', ['update-ref', '-m', 'stagecoach: push', trackingRef(branch), commit]);
       return { ok: true };
     });
   }
