@@ -1,47 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { applyDemo, seedDemo, startServer, type RunningServer } from '@stagecoach/server';
 import { EXIT } from '../errors.ts';
-import type { Io } from '../io.ts';
-import { main } from '../main.ts';
+import { startDemoServer, type DemoServer } from '../testing/demo-server.ts';
 
 const ADMIN = 'sct_cli-promote-test-admin-0000000';
 
-async function cli(server: RunningServer, args: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s), env: { STAGECOACH_SERVER: server.url, STAGECOACH_TOKEN: ADMIN }, isTty: false, readStdin: async () => '' };
-  const code = await main(['node', 'stagecoach', ...args], io);
-  return { code, out, err };
-}
-
-async function get(server: RunningServer, path: string): Promise<any> {
-  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
-  return response.json();
-}
-
 // The demo's policies give qa the pre-action smoke-tests (non-production-smoke) and cf-101 the post-action notify (cf-101-notify).
 describe('stagecoach promote --pre-action none / --post-action none', () => {
-  let server: RunningServer;
-  let dir: string;
+  let demo: DemoServer;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'stagecoach-cli-promote-'));
-    const dataDir = join(dir, 'data');
-    const demo = await seedDemo({ dataDir });
-    server = await startServer({ port: 0, dataDir, adminToken: ADMIN, allowLocalRepositories: true, orchestrator: { checkMilliseconds: 50, tickMilliseconds: 50 }, triggers: { pollInterval: '0' } });
-    const applied = await applyDemo(server.store, demo.resources);
-    assert.ok(applied.ok);
+    demo = await startDemoServer(ADMIN);
   });
-  after(async () => {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => demo.close());
 
   test('--dry-run shows the removed pre-action and the policy workflow that does not run', async () => {
-    const r = await cli(server, ['promote', 'cf-101', '--from', 'dev', '--to', 'qa', '--pre-action', 'none', '--dry-run']);
+    const r = await demo.cli(['promote', 'cf-101', '--from', 'dev', '--to', 'qa', '--pre-action', 'none', '--dry-run']);
     assert.equal(r.code, EXIT.ok, r.err + r.out);
     const lines = r.out.split('\n');
     assert.equal(lines.find((l) => l.trimStart().startsWith('preAction')), '  preAction   none                 removed by inline (preview); smoke-tests from policy non-production-smoke does not run');
@@ -49,7 +22,7 @@ describe('stagecoach promote --pre-action none / --post-action none', () => {
   });
 
   test('--dry-run -o json sends null and returns the resolution with its removed fields', async () => {
-    const r = await cli(server, ['promote', 'cf-101', '--from', 'dev', '--to', 'qa', '--pre-action', 'none', '--post-action', 'none', '--dry-run', '-o', 'json']);
+    const r = await demo.cli(['promote', 'cf-101', '--from', 'dev', '--to', 'qa', '--pre-action', 'none', '--post-action', 'none', '--dry-run', '-o', 'json']);
     assert.equal(r.code, EXIT.ok, r.err + r.out);
     const policy = JSON.parse(r.out).policy;
     assert.deepEqual(Object.keys(policy.fields), ['action']);
@@ -60,13 +33,13 @@ describe('stagecoach promote --pre-action none / --post-action none', () => {
   });
 
   test('promote --pre-action none --watch commits without running the policy pre-action; the post-action still runs', async () => {
-    const r = await cli(server, ['promote', 'cf-101', '--from', 'dev', '--to', 'qa', '--pre-action', 'none', '--watch']);
+    const r = await demo.cli(['promote', 'cf-101', '--from', 'dev', '--to', 'qa', '--pre-action', 'none', '--watch']);
     assert.equal(r.code, EXIT.ok, r.err + r.out);
     assert.doesNotMatch(r.out, /pre-action/);
     assert.match(r.out, /qa commit \(cf-101-qa\) Succeeded: committed [0-9a-f]{12}/);
     assert.match(r.out, /qa post-action notify \(cf-101-qa\) Succeeded/);
-    const [made] = (await get(server, '/api/v1/releases?product=cf-101')).items;
-    const { snapshot } = await get(server, `/api/v1/releases/${made.id}`);
+    const [made] = (await demo.api('GET', '/api/v1/releases?product=cf-101')).items;
+    const { snapshot } = await demo.api('GET', `/api/v1/releases/${made.id}`);
     assert.deepEqual(Object.keys(snapshot.steps[1].policy), ['action', 'postAction']);
   });
 });
