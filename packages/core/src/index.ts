@@ -52,3 +52,4 @@ export * from './release/machine.ts';
 export * from './release/plan.ts';
 export * from './release/concurrency.ts';
 export * from './sse.ts';
+export * from './pull-requests.ts';

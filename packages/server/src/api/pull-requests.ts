@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { PULL_REQUEST_STATES } from '@stagecoach/core';
 import type { LocalPullRequests } from '../pull-requests/local.ts';
 import { gitFailure } from '../promotions/service.ts';
 import type { App } from './app.ts';
@@ -13,7 +14,7 @@ const PullRequestSchema = z
     head: z.string(),
     title: z.string(),
     body: z.string(),
-    state: z.enum(['open', 'merged', 'closed']),
+    state: z.enum(PULL_REQUEST_STATES),
     mergeCommit: z.string().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -52,7 +53,7 @@ export function registerPullRequestRoutes(app: App, local: LocalPullRequests): v
       path: '/api/v1/pull-requests',
       tags: ['Pull requests'],
       summary: 'List local pull requests, newest first',
-      request: { query: z.object({ state: z.enum(['open', 'merged', 'closed']).optional().openapi({ param: { name: 'state', in: 'query' } }) }) },
+      request: { query: z.object({ state: z.enum(PULL_REQUEST_STATES).optional().openapi({ param: { name: 'state', in: 'query' } }) }) },
       responses: { 200: { description: 'Pull requests', content: { 'application/json': { schema: z.object({ items: z.array(PullRequestSchema) }) } } }, ...errorResponses },
     }),
     async (c) => {

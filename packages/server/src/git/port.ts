@@ -6,6 +6,8 @@
  * checked before any process runs (`invalid-ref`); commit ids are full 40- (or 64-) digit hex ids.
  */
 
+import type { PullRequestFile } from '@stagecoach/core';
+
 /** How to authenticate to a repository. Secrets reach git only through its environment. */
 export type GitCredentials =
   | { type: 'token'; token: string; username?: string } // HTTPS; username defaults to "x-access-token"
@@ -55,13 +57,11 @@ export type PushResult =
   /** The branch moved on the remote since `expectedOld` (or the push was not a fast-forward). */
   | { ok: false; reason: 'rejected'; message: string };
 
-/** A file that differs between two commits, as `git diff-tree --no-renames` sees it. */
-export interface ChangedFile {
-  /** Repository-relative path. */
-  path: string;
-  /** A file that changed type or mode only is `modified`; a rename is a deletion plus an addition. */
-  status: 'added' | 'modified' | 'deleted';
-}
+/**
+ * A file that differs between two commits, as `git diff-tree --no-renames` sees it: a file that
+ * changed type or mode only is `modified`; a rename is a deletion plus an addition.
+ */
+export type ChangedFile = Pick<PullRequestFile, 'path' | 'status'>;
 
 export type MergeResult = { ok: true; sha: string } | { ok: false; reason: 'conflict'; files: string[] };
 

@@ -1,6 +1,7 @@
 import { newId, type Clock } from '../clock.ts';
 import { fail, ok, type Result } from '../errors.ts';
-import type { ChangedFile, GitRepository, Person } from '../git/port.ts';
+import type { PullRequestFile, PullRequestFiles } from '@stagecoach/core';
+import type { GitRepository, Person } from '../git/port.ts';
 import type { GitProvider, OpenPullRequest, PullRequestRef, PullRequestState } from '../git/providers.ts';
 import type { OpenRepository } from '../promotions/preview.ts';
 import { StorePullRequestStateError } from '../store/errors.ts';
@@ -14,30 +15,6 @@ export const MAX_PULL_REQUEST_FILES = 200;
 
 /** Largest file whose text `files` sends, in bytes (1 MiB); a bigger one is `tooLarge`. */
 export const MAX_PULL_REQUEST_FILE_BYTES = 1024 * 1024;
-
-/**
- * One file a pull request changes. `before` is null for an added file and `after` for a deleted
- * one; both are null for a binary file (one with a NUL byte) and one over
- * `MAX_PULL_REQUEST_FILE_BYTES`, which say so with `binary` or `tooLarge`.
- */
-export interface PullRequestFile extends ChangedFile {
-  before: string | null;
-  after: string | null;
-  binary?: true;
-  tooLarge?: true;
-}
-
-/**
- * What a pull request changes: the files that differ from `from` (where its branch left the base
- * branch) to `to` (the branch's tip, or the merged head). `truncated` when there were more than
- * `MAX_PULL_REQUEST_FILES`.
- */
-export interface PullRequestFiles {
-  from: string;
-  to: string;
-  files: PullRequestFile[];
-  truncated?: true;
-}
 
 /**
  * Pull requests for repositories with no hosting service. A pull request is a branch plus a row in

@@ -3,7 +3,7 @@
  * Adapters live in `adapters/store/` (SQLite embedded, PostgreSQL for several replicas).
  */
 
-import type { Release, ReleaseStatus } from '@stagecoach/core';
+import type { PullRequestRecord, PullRequestState, Release, ReleaseStatus } from '@stagecoach/core';
 import type { NodePhase, RunStatus } from '../workflows/port.ts';
 
 /** Which database a store runs on. */
@@ -180,28 +180,10 @@ export interface CredentialRepo {
 }
 
 /** The state of a local pull request. Only `open` ever changes; `merged` and `closed` are final. */
-export type PullRequestStatus = 'open' | 'merged' | 'closed';
+export type PullRequestStatus = PullRequestState;
 
-/** A pull request of the local provider: a branch waiting to be merged into another. */
-export interface StoredPullRequest {
-  /** Unique, chosen by the caller. */
-  id: string;
-  /** The repository, as the caller normalised it; compared exactly. */
-  repoURL: string;
-  /** The branch to merge into, e.g. `main`. */
-  base: string;
-  /** The branch to merge. */
-  head: string;
-  title: string;
-  body: string;
-  state: PullRequestStatus;
-  /** Set once merged. */
-  mergeCommit?: string;
-  /** ISO-8601 time of creation, as given by the caller. */
-  createdAt: string;
-  /** ISO-8601 time of the last change of state, as given by the caller; equal to `createdAt` until then. */
-  updatedAt: string;
-}
+/** A pull request of the local provider as stored: a branch waiting to be merged into another. */
+export type StoredPullRequest = PullRequestRecord;
 
 /** A change of state of an open pull request. */
 export interface PullRequestChange {

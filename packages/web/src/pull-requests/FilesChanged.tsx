@@ -5,7 +5,8 @@ import { useMemo, useState } from 'react';
 import { ApiError } from '../api.ts';
 import { ApiErrorAlert } from '../promote/ApiErrorAlert.tsx';
 import { FileDiff } from '../promote/FileDiff.tsx';
-import { getPullRequestFiles, pullRequestQueryKeys, type PullRequest, type PullRequestFile } from './api.ts';
+import type { PullRequest, PullRequestFile } from '@stagecoach/core';
+import { getPullRequestFiles, pullRequestQueryKeys } from './api.ts';
 
 const statusColor: Record<PullRequestFile['status'], string> = { added: 'green', modified: 'blue', deleted: 'red' };
 

@@ -5,7 +5,7 @@ import { aRelease, aStepPlan } from '../releases/builders.ts';
 import { PullRequestLink } from '../releases/StepNode.tsx';
 import { jsonResponse, stubFetch } from '../test/fetchStub.ts';
 import { renderRoutes } from '../workflows/testing.tsx';
-import type { PullRequest, PullRequestFiles } from './api.ts';
+import type { PullRequest, PullRequestFiles } from '@stagecoach/core';
 import { PullRequestPage } from './PullRequestPage.tsx';
 import { PullRequestsPage } from './PullRequestsPage.tsx';
 

@@ -3,8 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useRefreshOnEvents } from '../live/useEvents.ts';
 import { formatDateTime } from '../releases/status.ts';
-import { listPullRequests, pullRequestQueryKeys, type PullRequest } from './api.ts';
-import { isPullRequestState, PULL_REQUEST_STATES, repositoryName, type PullRequestState } from './model.ts';
+import { PULL_REQUEST_STATES, type PullRequest, type PullRequestState } from '@stagecoach/core';
+import { listPullRequests, pullRequestQueryKeys } from './api.ts';
+import { isPullRequestState, repositoryName } from './model.ts';
 import { StateBadge } from './StateBadge.tsx';
 
 /** The search parameters of `/pull-requests`; no `state` lists every state. */

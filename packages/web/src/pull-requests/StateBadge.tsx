@@ -1,5 +1,6 @@
 import { Badge } from '@mantine/core';
-import { pullRequestLook, type PullRequestState } from './model.ts';
+import type { PullRequestState } from '@stagecoach/core';
+import { pullRequestLook } from './model.ts';
 
 /** A pull request's state as a coloured badge with its icon. */
 export function StateBadge({ state, size = 'md' }: { state: PullRequestState; size?: 'xs' | 'sm' | 'md' | 'lg' }) {

@@ -1,7 +1,4 @@
-/** The states of a local pull request; `merged` and `closed` are final. */
-export const PULL_REQUEST_STATES = ['open', 'merged', 'closed'] as const;
-
-export type PullRequestState = (typeof PULL_REQUEST_STATES)[number];
+import { PULL_REQUEST_STATES, type PullRequestState } from '@stagecoach/core';
 
 export function isPullRequestState(value: unknown): value is PullRequestState {
   return typeof value === 'string' && (PULL_REQUEST_STATES as readonly string[]).includes(value);

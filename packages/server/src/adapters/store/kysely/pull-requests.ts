@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { PULL_REQUEST_STATES } from '@stagecoach/core';
 import { StorePullRequestStateError } from '../../../store/errors.ts';
 import type {
   PullRequestChange,
@@ -10,7 +11,7 @@ import type {
 import { byCodePoint } from './order.ts';
 import type { Database, PullRequestsTable } from './schema.ts';
 
-const STATES: readonly PullRequestStatus[] = ['open', 'merged', 'closed'];
+const STATES: readonly PullRequestStatus[] = PULL_REQUEST_STATES;
 
 /** Pull requests of the local provider over a Kysely connection or transaction; every update is compare-and-set on `state = 'open'`. */
 export class KyselyPullRequests implements PullRequestRepo {
