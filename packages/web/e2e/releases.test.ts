@@ -17,13 +17,20 @@ if (skip) console.log(`# browser tests skipped: ${skip}`);
 type Snapshot = Record<string, string>;
 
 /**
- * Records every change of the nodes' statuses into `window.statusSnapshots`. Passed as text: the
+ * Records every change of the nodes' statuses into `window.statusSnapshots`, and into
+ * `window.edgesLost` each time the graph drew fewer edges than it had before. Passed as text: the
  * test runner's transform would add helpers to a function that the page does not have.
  */
 const recordStatuses = `(() => {
   const seen = [];
   window.statusSnapshots = seen;
+  const lost = [];
+  window.edgesLost = lost;
+  let edges = 0;
   const take = () => {
+    const drawn = document.querySelectorAll('.react-flow__edge').length;
+    if (drawn < edges) lost.push(drawn + ' of ' + edges);
+    edges = Math.max(edges, drawn);
     const snapshot = {};
     for (const node of document.querySelectorAll('[role="group"][data-environment]')) snapshot[node.dataset.environment] = node.dataset.status;
     const last = seen[seen.length - 1];
@@ -124,6 +131,8 @@ describe('release view in Chromium', { skip }, () => {
     const onStart = node('production').locator('[data-task="hook/onStart"][data-status="Succeeded"]');
     await onStart.first().waitFor();
     assert.equal(await onStart.count(), 1);
+    // Nodes are rebuilt on every status change and when hooks are shown; their edges stay drawn.
+    assert.deepEqual(await page.evaluate('window.edgesLost'), [], 'edges went missing while the release ran');
 
     await page.screenshot({ path: docImage('release-graph.png') });
 

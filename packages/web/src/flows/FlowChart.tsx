@@ -15,6 +15,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { createContext, memo, useContext, useEffect, useMemo, useState } from 'react';
+import { useMeasuredNodes } from '../graph/measured.ts';
 import type { FlowCheck } from './check.ts';
 import { layoutFlow, NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
 import { environmentsInFlow, type FlowSpec } from './model.ts';
@@ -200,6 +201,7 @@ export function FlowChart(props: { spec: FlowSpec; check: FlowCheck; allEnvironm
     }));
     return { nodes, edges };
   }, [spec, check]);
+  const measured = useMeasuredNodes(nodes);
 
   const inFlow = new Set(environmentsInFlow(spec));
   const actions: ChartActions = {
@@ -215,7 +217,8 @@ export function FlowChart(props: { spec: FlowSpec; check: FlowCheck; allEnvironm
       <Box h={520} style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 8 }} role="group" aria-label="Flow chart">
         <ReactFlowProvider>
           <ReactFlow
-            nodes={nodes}
+            nodes={measured.nodes}
+            onNodesChange={measured.onNodesChange}
             edges={edges}
             nodeTypes={nodeTypes}
             nodesDraggable={false}

@@ -1,6 +1,7 @@
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge } from '@xyflow/react';
 import type { Release } from '@stagecoach/core';
 import { useEffect, useMemo, useRef } from 'react';
+import { useMeasuredNodes } from '../graph/measured.ts';
 import { buildStepNodes, layoutKey, layoutSteps, reuseUnchanged, type StepNodeData } from './graph.ts';
 import { statusLook } from './status.ts';
 import { StepNode, type StepFlowNode } from './StepNode.tsx';
@@ -55,6 +56,7 @@ export function ReleaseGraph({ release, showHooks, height = 'max(420px, calc(100
     previousNodes.current = new Map(next.map((node) => [node.id, node]));
     return next;
   }, [steps, layout]);
+  const measured = useMeasuredNodes(nodes);
 
   const edgeStatus = steps.map((step) => `${step.environment}=${step.status}`).join('|');
   const edges = useMemo((): Edge[] => {
@@ -77,7 +79,8 @@ export function ReleaseGraph({ release, showHooks, height = 'max(420px, calc(100
   return (
     <div style={{ height, border: '1px solid var(--mantine-color-default-border)', borderRadius: 8 }} aria-label="Release graph" role="figure">
       <ReactFlow
-        nodes={nodes}
+        nodes={measured.nodes}
+        onNodesChange={measured.onNodesChange}
         edges={edges}
         nodeTypes={nodeTypes}
         fitView

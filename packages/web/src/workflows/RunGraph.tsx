@@ -2,6 +2,7 @@ import { Group, Text, UnstyledButton } from '@mantine/core';
 import type { WorkflowRunNode } from '@stagecoach/core';
 import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useMemo, useRef } from 'react';
+import { useMeasuredNodes } from '../graph/measured.ts';
 import { formatDuration } from '../releases/status.ts';
 import { layoutRun, nodeDurationMs, phaseLook, RUN_NODE_HEIGHT, RUN_NODE_WIDTH, runEdges, runLayoutKey } from './model.ts';
 
@@ -80,6 +81,7 @@ export function RunGraph({ nodes, selected, onSelect, now }: { nodes: readonly W
       })),
     [nodes, layout, selected, now, onSelect],
   );
+  const measured = useMeasuredNodes(flowNodes);
   const edges = useMemo(
     (): Edge[] =>
       runEdges(nodes).map((edge) => {
@@ -92,7 +94,8 @@ export function RunGraph({ nodes, selected, onSelect, now }: { nodes: readonly W
   return (
     <div style={{ height: 'max(320px, calc(100vh - 560px))', border: '1px solid var(--mantine-color-default-border)', borderRadius: 8 }} role="figure" aria-label="Run graph">
       <ReactFlow
-        nodes={flowNodes}
+        nodes={measured.nodes}
+        onNodesChange={measured.onNodesChange}
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
