@@ -27,6 +27,8 @@ function files(): Record<string, string> {
     'envs/qa/Chart.yaml': chart('1.0.0', '1.0.0'),
     'envs/qa/values.yaml': values('1.0.0'),
   };
+  out['pair/src/values.yaml'] = values('7.0.0');
+  for (const app of ['a', 'b', 'c']) out[`pair/${app}/values.yaml`] = values('0.0.1');
   for (let i = 1; i <= 20; i++) {
     const n = String(i).padStart(2, '0');
     out[`race/src-${n}/values.yaml`] = values(`9.${i}.0`);
@@ -153,6 +155,65 @@ describe('action runners on a real repository', () => {
       const n = String(i).padStart(2, '0');
       assert.equal(await readAt(repoPath, 'main', `race/app-${n}/values.yaml`), values(`9.${i}.0`));
     }
+  });
+
+  describe('commit: companions', () => {
+    /** Opens repositories of replica A, counting the pushes the remote accepted. */
+    function countingOpen() {
+      const counted = { pushes: 0 };
+      const open: OpenRepository = async (url) => {
+        const repository = await openA(url);
+        return new Proxy(repository, {
+          get(target, property, receiver) {
+            if (property === 'push') return async (...args: Parameters<typeof target.push>) => {
+              const pushed = await target.push(...args);
+              if (pushed.ok) counted.pushes++;
+              return pushed;
+            };
+            const value = Reflect.get(target, property, receiver);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+      };
+      return { open, counted };
+    }
+    const pairInput = (app: string, companions: ActionInput['companions']) =>
+      input(repoPath, {
+        release: 'pair-1',
+        environment: `pair-${app}`,
+        application: { name: `app-${app}`, repoURL: repoPath, branch: 'main', folder: `pair/${app}` },
+        source: { repoURL: repoPath, branch: 'main', commit: devCommit, folder: 'pair/src' },
+        promotion: { 'values.yaml': { jsonPaths: ['$.image.tag'] } },
+        ...(companions ? { companions } : {}),
+      });
+
+    test('an action waits for a companion that starts later, and both go out in one push', async () => {
+      const { open, counted } = countingOpen();
+      const runner = commitRunner(open, { companionWaitMs: 10_000 });
+      const first = runner.run(pairInput('a', [{ environment: 'pair-b', application: 'app-b' }]));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const second = runner.run(pairInput('b', undefined));
+      const [a, b] = await Promise.all([first, second]);
+      assert.equal(a.status, 'succeeded', JSON.stringify(a));
+      assert.equal(b.status, 'succeeded', JSON.stringify(b));
+      if (a.status !== 'succeeded' || b.status !== 'succeeded') return;
+      assert.equal(counted.pushes, 1);
+      const log = await gitLog(repoPath, 'main');
+      assert.deepEqual(
+        log.slice(0, 2).map((c) => c.sha),
+        [b.commit!.sha, a.commit!.sha],
+      );
+      assert.equal(await readAt(repoPath, 'main', 'pair/a/values.yaml'), values('7.0.0'));
+      assert.equal(await readAt(repoPath, 'main', 'pair/b/values.yaml'), values('7.0.0'));
+    });
+
+    test('a companion that never comes holds the action back only until the wait ends', async () => {
+      const { open, counted } = countingOpen();
+      const outcome = await commitRunner(open, { companionWaitMs: 20 }).run(pairInput('c', [{ environment: 'pair-d', application: 'app-d' }]));
+      assert.equal(outcome.status, 'succeeded', JSON.stringify(outcome));
+      assert.equal(counted.pushes, 1);
+      assert.equal(await readAt(repoPath, 'main', 'pair/c/values.yaml'), values('7.0.0'));
+    });
   });
 
   test('none: no Git change', async () => {

@@ -20,6 +20,13 @@ function backoff(attempt: number): Promise<void> {
 /** How long the holder of the lock waits for actions of the same branch that are almost ready, in milliseconds. */
 const GATHER_MS = 25;
 
+/**
+ * How long the holder of the lock waits at most for the action's companions (see
+ * `ActionInput.companions`) to join, in milliseconds. Less than a push costs: parallel steps whose
+ * pre-actions end a few milliseconds apart share one push instead of queueing for two.
+ */
+export const COMPANION_WAIT_MS = 50;
+
 /** How far back a retry looks for a commit it already made. */
 export const TRAILER_SEARCH_DEPTH = 500;
 
@@ -43,11 +50,41 @@ interface Pending {
  * group commit): whoever gets the repository's lock first makes one commit per waiting action,
  * each on top of the previous, and pushes the last one; every action still gets its own commit,
  * with its own trailers. Parallel steps promoting into one repository then cost one push, not one
- * each. A rejected push re-plans the whole group on the new tip.
+ * each. A rejected push re-plans the whole group on the new tip. An action that names
+ * companions (parallel steps of its release whose pre-actions are still running) has the holder
+ * wait up to `companionWaitMs` for them to join before the group is closed.
  */
-export function commitRunner(open: OpenRepository): ActionRunner {
+export function commitRunner(open: OpenRepository, options: { companionWaitMs?: number } = {}): ActionRunner {
+  const companionWaitMs = options.companionWaitMs ?? COMPANION_WAIT_MS;
   /** Actions waiting, per repository URL and branch. */
   const waiting = new Map<string, Pending[]>();
+  /** Called whenever an action joins the queue of a repository URL and branch. */
+  const joinListeners = new Map<string, Set<() => void>>();
+
+  /** Resolves once every companion named by the queue has joined it, or after `companionWaitMs`. */
+  const companionsJoined = async (key: string): Promise<void> => {
+    const missing = () => {
+      const queue = (waiting.get(key) ?? []).filter((p) => !p.done);
+      const present = new Set(queue.map((p) => identity(p.input.release, p.input.environment, p.input.application.name)));
+      return queue.some((p) => (p.input.companions ?? []).some((c) => !present.has(identity(p.input.release, c.environment, c.application))));
+    };
+    if (!missing()) return;
+    let listener!: () => void;
+    let timer: NodeJS.Timeout | undefined;
+    const listeners = joinListeners.get(key) ?? new Set();
+    joinListeners.set(key, listeners);
+    await new Promise<void>((resolve) => {
+      listener = () => {
+        if (!missing()) resolve();
+      };
+      listeners.add(listener);
+      timer = setTimeout(resolve, companionWaitMs);
+    });
+    clearTimeout(timer);
+    listeners.delete(listener);
+    if (listeners.size === 0) joinListeners.delete(key);
+  };
+
   return {
     action: 'commit',
     async run(input: ActionInput): Promise<ActionOutcome> {
@@ -58,6 +95,7 @@ export function commitRunner(open: OpenRepository): ActionRunner {
       const targetOpened = open(input.application.repoURL);
       const mine: Pending = { input, settle, done: false };
       waiting.set(key, [...(waiting.get(key) ?? []), mine]);
+      for (const listener of joinListeners.get(key) ?? []) listener();
       // Made ready outside the lock: fetching a missing source commit takes the lock too.
       const preparing = (async (): Promise<{ source: GitRepository } | { answer: ActionOutcome }> => {
         const target = await targetOpened;
@@ -79,6 +117,7 @@ export function commitRunner(open: OpenRepository): ActionRunner {
       // holds it takes every action waiting for the branch; the others find theirs done.
       await target.withLock(async () => {
         if (mine.done) return;
+        await companionsJoined(key);
         // Actions started at the same moment are usually a few milliseconds from ready: wait for
         // them briefly (not longer: one may need this lock to get ready), later ones join a later group.
         const unready = (waiting.get(key) ?? []).filter((p) => !p.done && p.prepared === undefined && p.preparing);
@@ -98,6 +137,11 @@ export function commitRunner(open: OpenRepository): ActionRunner {
       return outcome;
     },
   };
+}
+
+/** An application's action within a release. */
+function identity(release: string, environment: string, application: string): string {
+  return `${release}\0${environment}\0${application}`;
 }
 
 function finish(pending: Pending, outcome: ActionOutcome): void {

@@ -33,6 +33,12 @@ export interface ActionInput {
    * being opened.
    */
   pullRequest?: { provider: string; id: string; url: string };
+  /**
+   * Other applications of the same release expected to run this action on the same repository
+   * and branch shortly (their step's pre-action is under way). The commit action waits briefly
+   * for them so that all go out in one push.
+   */
+  companions?: { environment: string; application: string }[];
 }
 
 /**

@@ -1,14 +1,31 @@
-import type { ReleaseCommit, TaskResult } from '@stagecoach/core';
+import type { Release, ReleaseCommit, Task, TaskResult } from '@stagecoach/core';
 import type { ActionRegistry } from '../../actions/registry.ts';
 import { failureOf, type ActionInput } from '../../actions/types.ts';
 import type { CommitInfo, Person } from '../../git/port.ts';
 import { GitError } from '../../git/errors.ts';
 import { GitProviderError } from '../../git/providers.ts';
-import { planOf, type TaskContext, type TaskOutcome, type TaskRunner } from './types.ts';
+import { planOf, sibling, type TaskContext, type TaskOutcome, type TaskRunner } from './types.ts';
 
 /** The commit as a release keeps it. */
 export function releaseCommit(commit: CommitInfo): ReleaseCommit {
   return { sha: commit.sha, message: commit.message, author: `${commit.author.name} <${commit.author.email}>`, date: commit.author.date };
+}
+
+/**
+ * The applications of the release that will soon run the same action as `task` on the same
+ * repository and branch: their action has not started and their step's pre-action is running.
+ * Parallel steps with pre-actions usually reach their actions a few milliseconds apart.
+ */
+export function companionsOf(release: Release, task: Task): { environment: string; application: string }[] {
+  const { application } = planOf(release, task);
+  if (!application) return [];
+  return release.tasks
+    .filter((t) => t !== task && t.kind === 'action' && t.action === task.action && t.status === 'Pending' && sibling(release, t, 'pre')?.status === 'Running')
+    .filter((t) => {
+      const other = planOf(release, t).application;
+      return other !== undefined && other.repoURL === application.repoURL && other.branch === application.branch;
+    })
+    .map((t) => ({ environment: t.environment!, application: t.application! }));
 }
 
 /**
@@ -37,6 +54,8 @@ export function actionRunner(actions: ActionRegistry, author: Person): TaskRunne
         now,
         ...(task.result?.pullRequest ? { pullRequest: task.result.pullRequest } : {}),
       };
+      const companions = companionsOf(release, task);
+      if (companions.length > 0) input.companions = companions;
       let outcome;
       try {
         outcome = await actions.get(task.action!).run(input);
