@@ -443,6 +443,21 @@ function suite(transport: Transport): void {
       assert.equal(await repo.findCommitWithTrailers(tip, { 'Stagecoach-Release': 'r1' }, 3), r1);
     });
 
+    it('reads a history once for searches from the same commit, at once or one after another', async () => {
+      const { bare, repo } = await fresh();
+      const r2 = await commitFiles(bare.path, { branch: 'main', files: { 'a.txt': '1\n' }, message: 'promote\n\nStagecoach-Release: r2\n' });
+      const tip = await repo.resolveBranch('main');
+      const logs = () => count('log');
+      const before = logs();
+      const [a, b] = await Promise.all([repo.findCommitWithTrailers(tip, { 'Stagecoach-Release': 'r2' }), repo.findCommitWithTrailers(tip, { 'Stagecoach-Release': 'r3' })]);
+      assert.deepEqual([a, b], [r2, undefined]);
+      assert.equal(await repo.findCommitWithTrailers(tip, { 'Stagecoach-Release': 'r2' }), r2);
+      assert.equal(logs() - before, 1);
+      const next = await commitFiles(bare.path, { branch: 'main', files: { 'a.txt': '2\n' }, message: 'promote\n\nStagecoach-Release: r3\n' });
+      assert.equal(await repo.findCommitWithTrailers(await repo.resolveBranch('main'), { 'Stagecoach-Release': 'r3' }), next);
+      assert.equal(logs() - before, 2, 'a new tip is searched');
+    });
+
     it('tells ancestors apart', async () => {
       const { bare, repo } = await fresh();
       const a = await repo.resolveBranch('main');

@@ -84,6 +84,7 @@ export function createGitCli(options: GitCliOptions): GitCli {
       knownHostsFile: join(gitDir, 'stagecoach_known_hosts'),
       fetches: new Map(),
       clock: { now: 0 },
+      trailerLogs: new Map(),
     };
   }
 

@@ -1,5 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../../git/errors.ts';
 import type {
@@ -22,7 +20,7 @@ import type { Mutex } from './mutex.ts';
 import { branchNameProblem, isObjectId, normaliseFolder, repoPathProblem } from './refs.ts';
 import { runGit } from './run.ts';
 import type { GitResult, GitSpawn } from './run.ts';
-import { MktreeBatch } from './mktree.ts';
+import { commitContent, objectFormatOf, treeContent, writeLooseObject } from './objects.ts';
 import { isTreeMode, parseTree, replaceFiles, TreeClashError } from './tree.ts';
 import type { RawTreeEntry } from './tree.ts';
 import type { RepoUrl } from './url.ts';
@@ -40,7 +38,15 @@ export interface RepoCache {
   fetches: Map<string, { startedAt: number; tip: string }>;
   /** A counter ordering refresh requests and fetch starts. */
   clock: { now: number };
+  /**
+   * The trailers of the last few histories searched, by `<from> <limit>`: history is immutable,
+   * so actions of one group commit (all on the same tip) search it once.
+   */
+  trailerLogs: Map<string, Promise<{ sha: string; trailers: [string, string][] }[]>>;
 }
+
+/** How many searched histories `RepoCache.trailerLogs` keeps. */
+const TRAILER_LOGS_KEPT = 8;
 
 export interface RepositorySettings {
   onSpawn?: ((spawned: GitSpawn) => void) | undefined;
@@ -270,10 +276,12 @@ export class CliRepository implements GitRepository {
     this.#checkCommit(parent);
     for (const file of files) this.#checkPath(file.path);
     const root = await this.#treeOf(parent);
-    const blobs = await this.#writeBlobs(files.map((f) => Buffer.from(f.content, 'utf8')));
+    // Blobs, trees and the commit are written as loose objects, without a git process.
+    const format = objectFormatOf(parent);
+    const gitDir = this.#cache.gitDir;
+    const blobs = await Promise.all(files.map((f) => writeLooseObject(gitDir, format, 'blob', Buffer.from(f.content, 'utf8'))));
     const hashBytes = root.length / 2;
     let tree: string;
-    const mktree = new MktreeBatch({ gitDir: this.#cache.gitDir, url: this.url, ...(this.#settings.onSpawn ? { onSpawn: this.#settings.onSpawn } : {}) });
     try {
       tree = await replaceFiles(
         root,
@@ -284,14 +292,12 @@ export class CliRepository implements GitRepository {
             if (object?.type !== 'tree') throw new GitError('command-failed', this.url, `tree ${sha} is missing from the cache`);
             return parseTree(object.content, hashBytes);
           },
-          writeTree: (entries: RawTreeEntry[]) => mktree.write(entries),
+          writeTree: (entries: RawTreeEntry[]) => writeLooseObject(gitDir, format, 'tree', treeContent(entries)),
         },
       );
     } catch (error) {
       if (error instanceof TreeClashError) throw new GitError('invalid-path', this.url, `cannot write file: ${error.message}`);
       throw error;
-    } finally {
-      await mktree.close();
     }
     return this.#commitTree(tree, [parent], message, author, date);
   }
@@ -333,15 +339,36 @@ export class CliRepository implements GitRepository {
     this.#checkCommit(from);
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
     const wanted = Object.entries(trailers);
-    await this.#treeOf(from);
-    const { stdout } = await this.#run('log', ['log', '--format=%H%x00%(trailers:unfold,only)%x00', '-n', String(limit), from, '--']);
-    const fields = stdout.toString('utf8').split('\0');
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const sha = fields[i]!.trim();
-      const found = parseTrailers(fields[i + 1]!);
-      if (wanted.every(([key, value]) => found.some(([k, v]) => k === key && v === value))) return sha;
+    const history = await this.#trailerLog(from, limit);
+    return history.find(({ trailers: found }) => wanted.every(([key, value]) => found.some(([k, v]) => k === key && v === value)))?.sha;
+  }
+
+  /** The trailers of `limit` commits from `from` back, newest first; shared by concurrent and repeated searches. */
+  #trailerLog(from: string, limit: number): Promise<{ sha: string; trailers: [string, string][] }[]> {
+    const logs = this.#cache.trailerLogs;
+    const key = `${from} ${limit}`;
+    const known = logs.get(key);
+    if (known) {
+      // Most recently used last.
+      logs.delete(key);
+      logs.set(key, known);
+      return known;
     }
-    return undefined;
+    const searching = (async () => {
+      await this.#treeOf(from);
+      const { stdout } = await this.#run('log', ['log', '--format=%H%x00%(trailers:unfold,only)%x00', '-n', String(limit), from, '--']);
+      const fields = stdout.toString('utf8').split('\0');
+      const out: { sha: string; trailers: [string, string][] }[] = [];
+      for (let i = 0; i + 1 < fields.length; i += 2) out.push({ sha: fields[i]!.trim(), trailers: parseTrailers(fields[i + 1]!) });
+      return out;
+    })();
+    logs.set(key, searching);
+    // A failed search is not kept: the next one tries again.
+    searching.catch(() => {
+      if (logs.get(key) === searching) logs.delete(key);
+    });
+    while (logs.size > TRAILER_LOGS_KEPT) logs.delete(logs.keys().next().value!);
+    return searching;
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
@@ -441,35 +468,10 @@ export class CliRepository implements GitRepository {
     return object.sha;
   }
 
-  async #writeBlobs(contents: Buffer[]): Promise<string[]> {
-    if (contents.length === 0) return [];
-    if (contents.length === 1) {
-      const { stdout } = await this.#run('hash-object', ['hash-object', '-w', '--no-filters', '--stdin'], { input: contents[0]! });
-      return [stdout.toString('latin1').trim()];
-    }
-    const dir = await mkdtemp(join(tmpdir(), 'stagecoach-blobs-'));
-    try {
-      const paths = await Promise.all(
-        contents.map(async (content, i) => {
-          const path = join(dir, String(i));
-          await writeFile(path, content);
-          return path;
-        }),
-      );
-      const { stdout } = await this.#run('hash-object', ['hash-object', '-w', '--no-filters', '--stdin-paths'], {
-        input: `${paths.join('\n')}\n`,
-      });
-      const shas = stdout.toString('latin1').trim().split('\n');
-      if (shas.length !== contents.length || !shas.every(isObjectId)) {
-        throw new GitError('command-failed', this.url, 'hash-object returned an unexpected answer');
-      }
-      return shas;
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-
   async #commitTree(tree: string, parents: string[], message: string, author: Person, date: Date): Promise<string> {
+    const content = commitContent({ tree, parents, author: { name: author.name, email: author.email, date }, message });
+    if (content !== undefined) return writeLooseObject(this.#cache.gitDir, objectFormatOf(tree), 'commit', content);
+    // A name git would trim, or a message it would refuse: git decides.
     const when = `${Math.floor(date.getTime() / 1000)} +0000`;
     const { stdout } = await this.#run('commit-tree', ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], {
       input: message.endsWith('\n') ? message : `${message}\n`,

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createBareRepo, fixtureGit } from '../../testing/git-fixtures.ts';
 import type { BareRepo } from '../../testing/git-fixtures.ts';
 import { CatFileBatch } from './cat-file.ts';
-import { mktreeInput, parseTree, replaceFiles, TreeClashError } from './tree.ts';
+import { isTreeMode, parseTree, replaceFiles, TreeClashError } from './tree.ts';
 import type { RawTreeEntry, TreeIo } from './tree.ts';
 
 /** An in-memory object store: trees by id, counting reads and writes. */
@@ -94,7 +94,17 @@ describe('replaceFiles', () => {
   });
 });
 
-describe('parseTree and mktreeInput against git', () => {
+/** The `git mktree -z` input for these entries (mktree sorts them). */
+function mktreeInput(entries: readonly RawTreeEntry[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const e of entries) {
+    const type = isTreeMode(e.mode) ? 'tree' : e.mode === '160000' ? 'commit' : 'blob';
+    parts.push(Buffer.from(`${e.mode.padStart(6, '0')} ${type} ${e.sha}\t`, 'latin1'), e.name, Buffer.from([0]));
+  }
+  return Buffer.concat(parts);
+}
+
+describe('parseTree against trees git wrote', () => {
   let repo: BareRepo;
   before(async () => {
     repo = await createBareRepo();

@@ -1,6 +1,6 @@
 /**
- * Tree objects: parsing git's binary form, writing `mktree -z` input, and replacing files deep in
- * a tree while rebuilding only the trees along the changed paths.
+ * Tree objects: parsing git's binary form, and replacing files deep in a tree while rebuilding
+ * only the trees along the changed paths.
  */
 
 /** One entry of a tree object. `name` is kept as bytes: git names need not be UTF-8. */
@@ -34,16 +34,6 @@ export function parseTree(content: Buffer, hashBytes: number): RawTreeEntry[] {
 
 export function isTreeMode(mode: string): boolean {
   return mode === TREE_MODE || mode === '040000';
-}
-
-/** The `git mktree -z` input for these entries (mktree sorts them). */
-export function mktreeInput(entries: readonly RawTreeEntry[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const e of entries) {
-    const type = isTreeMode(e.mode) ? 'tree' : e.mode === GITLINK_MODE ? 'commit' : 'blob';
-    parts.push(Buffer.from(`${e.mode.padStart(6, '0')} ${type} ${e.sha}\t`, 'latin1'), e.name, Buffer.from([0]));
-  }
-  return Buffer.concat(parts);
 }
 
 /** A file to put in the tree: its repository path and the id of the blob already written. */
