@@ -74,7 +74,9 @@ export async function benchSixEnvironmentFlow(ctx: BenchContext): Promise<Benchm
         const started = performance.now();
         const created = expectStatus(await server.call('POST', `/api/v1/promotion-flows/${FLOW}/trigger`, { product: PRODUCT }), 201, 'B2: triggering the flow');
         createdMs.push(performance.now() - started);
-        releases.push(await server.ended(created.id, RELEASE_TIMEOUT_MS));
+        const ended = await server.ended(created.id, RELEASE_TIMEOUT_MS);
+        releases.push(ended);
+        if (process.env.BENCH_TRACE) console.log(timeline(ended, performance.now() - started));
       },
       check: async (round) => {
         const release = releases[releases.length - 1]!;
@@ -144,6 +146,14 @@ export async function benchSixEnvironmentFlow(ctx: BenchContext): Promise<Benchm
   } finally {
     await server.close();
   }
+}
+
+/** Each task's start and end in milliseconds after the release was created, for `BENCH_TRACE=1`. */
+function timeline(release: Release, roundMs: number): string {
+  const created = Date.parse(release.createdAt);
+  const at = (iso: string | undefined) => (iso === undefined ? '-' : String(Date.parse(iso) - created)).padStart(6);
+  const rows = release.tasks.map((t) => `  ${t.key.padEnd(40)}${at(t.startedAt)}${at(t.finishedAt)}`);
+  return [`release ${release.id}: ${Math.round(roundMs)} ms from the trigger request, ${at(release.finishedAt).trim()} ms from its creation to its end`, ...rows].join('\n');
 }
 
 /** `qa 612, staging 540, …`: the median time from a step's start to its end over the releases. */

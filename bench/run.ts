@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGitCli } from '../packages/server/src/adapters/git-cli/index.ts';
 import { tempDir } from '../packages/server/src/testing/git-fixtures.ts';
-import { startGitHttpServer } from '../packages/server/src/testing/git-http-server.ts';
 import { benchOnePromotion } from './b1-one-promotion.ts';
 import { benchSixEnvironmentFlow } from './b2-six-environment-flow.ts';
 import { benchHundredProducts } from './b3-hundred-products.ts';
@@ -28,6 +27,7 @@ import { benchVersions } from './versions.ts';
 import { basicAuthHeader, stopScripts } from './lib/baseline.ts';
 import { Cleanup } from './lib/cleanup.ts';
 import type { BenchContext, BenchmarkResult } from './lib/context.ts';
+import { startGitServerProcess } from './lib/git-server-process.ts';
 import { formatBenchmark, formatSummary } from './lib/report.ts';
 
 const BENCHMARKS = {
@@ -89,7 +89,7 @@ async function main(): Promise<number> {
     cleanup.add('Git port cache', portCache, portCache.cleanup);
     const username = 'bench';
     const password = randomBytes(12).toString('hex');
-    const server = await startGitHttpServer({ root: served.path, username, password });
+    const server = await startGitServerProcess({ root: served.path, username, password });
     cleanup.add('git HTTP server', server, server.close);
     const port = createGitCli({ cacheDir: portCache.path });
     cleanup.add('Git port', port, () => port.close());
@@ -115,7 +115,8 @@ async function main(): Promise<number> {
       progress('');
       console.log(`${formatBenchmark(result, options)}\n`);
     }
-    if (server.stats.unauthorized > 0) progress(`(the server refused ${server.stats.unauthorized} requests without credentials, as git first asks without them)`);
+    const { unauthorized } = await server.stats();
+    if (unauthorized > 0) progress(`(the server refused ${unauthorized} requests without credentials, as git first asks without them)`);
   } catch (error) {
     progress('');
     if (!cleanup.interrupted) console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

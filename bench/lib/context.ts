@@ -1,12 +1,12 @@
 import type { GitCredentials, GitPort } from '../../packages/server/src/git/port.ts';
-import type { GitHttpServer } from '../../packages/server/src/testing/git-http-server.ts';
+import type { GitServerProcess } from './git-server-process.ts';
 import type { Summary } from './measure.ts';
 import type { RepoSize } from './repos.ts';
 
 /** What every benchmark of one run shares. */
 export interface BenchContext {
   /** Serves every bare repository under `serverRoot`, with Basic auth. */
-  server: GitHttpServer;
+  server: GitServerProcess;
   serverRoot: string;
   /** A temporary folder for clones and other scratch work; removed at the end. */
   scratch: string;
