@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LoadedResource } from '@stagecoach/core';
 import { DEMO_PRODUCTS, replayHistory, type DemoProduct } from './catalogue.ts';
 import { DEMO_BRANCH, DemoGitError, branchHead, git, identity } from './git.ts';
 import { DEFAULT_EXAMPLES_DIR, demoResources, loadExamples } from './resources.ts';
+import { exists } from '../files.ts';
 
 /** Where the demo repositories live, relative to the data dir. Applications may read them. */
 export const DEMO_REPOS_DIR = join('demo', 'repos');
@@ -67,16 +68,6 @@ function historyStream(product: DemoProduct): string {
     previous = files;
   }
   return stream;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
 }
 
 /**

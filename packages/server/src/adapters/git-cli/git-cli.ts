@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitError } from '../../git/errors.ts';
 import type { GitPort, RepoRef } from '../../git/port.ts';
@@ -12,6 +12,7 @@ import { runGit } from './run.ts';
 import type { GitSpawn } from './run.ts';
 import { parseRepoUrl } from './url.ts';
 import type { RepoUrl } from './url.ts';
+import { exists } from '../../files.ts';
 
 export interface GitCliOptions {
   /** Folder of the bare caches, one sub-folder per repository URL; created if missing. */
@@ -123,11 +124,3 @@ export function createGitCli(options: GitCliOptions): GitCli {
   return cli;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,11 +5,12 @@
  * `<type> <size>\0<content>`, named by its hash, stored zlib-deflated at `objects/ab/cdef…`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflate as deflateCallback } from 'node:zlib';
 import { isTreeMode, type RawTreeEntry } from './tree.ts';
+import { exists } from '../../files.ts';
 
 const deflate = promisify(deflateCallback);
 
@@ -50,15 +51,6 @@ export async function writeLooseObject(gitDir: string, format: ObjectFormat, typ
     await unlink(temporary).catch(() => {});
   }
   return sha;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
