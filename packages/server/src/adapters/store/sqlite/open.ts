@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
-import type { DatabaseConnection, Driver, SqliteDialectConfig } from 'kysely';
+import type { DatabaseConnection, Driver, SqliteDatabase as KyselySqliteDatabase, SqliteDialectConfig, SqliteStatement } from 'kysely';
 import type { Store } from '../../../store/port.ts';
 import { migrateToLatest } from '../kysely/migrations.ts';
 import type { Database } from '../kysely/schema.ts';
@@ -25,7 +25,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   if (file !== ':memory:') await mkdir(dirname(file), { recursive: true });
 
   const sqlite = new SqliteDatabase(file, { timeout: busyTimeoutMs });
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: keepingStatements(sqlite) }) });
   try {
     sqlite.pragma('journal_mode = WAL');
     // With WAL, NORMAL loses no integrity on power loss, only the last commits; and it is much faster than FULL.
@@ -38,6 +38,35 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     throw error;
   }
   return createKyselyStore(db, 'sqlite');
+}
+
+/** How many prepared statements `keepingStatements` keeps. */
+const STATEMENTS_KEPT = 256;
+
+/**
+ * The database as Kysely sees it, with each prepared statement kept by its SQL text: Kysely
+ * prepares every query anew, and preparing was a large share of a small query's time. A query
+ * runs to its end before the next starts (one connection, taken in turn), so sharing a statement
+ * is safe. The least recently used statements are dropped beyond `STATEMENTS_KEPT` (queries with
+ * lists of values have one text per list length).
+ */
+export function keepingStatements(sqlite: SqliteDatabase.Database, kept = STATEMENTS_KEPT): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string): SqliteStatement {
+      const known = statements.get(sql);
+      if (known !== undefined) {
+        statements.delete(sql);
+        statements.set(sql, known);
+        return known;
+      }
+      const statement = sqlite.prepare(sql);
+      statements.set(sql, statement);
+      if (statements.size > kept) statements.delete(statements.keys().next().value!);
+      return statement;
+    },
+  };
 }
 
 /**
