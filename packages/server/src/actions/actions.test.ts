@@ -28,7 +28,7 @@ function files(): Record<string, string> {
     'envs/qa/values.yaml': values('1.0.0'),
   };
   out['pair/src/values.yaml'] = values('7.0.0');
-  for (const app of ['a', 'b', 'c']) out[`pair/${app}/values.yaml`] = values('0.0.1');
+  for (const app of ['a', 'b', 'c', 'e', 'f']) out[`pair/${app}/values.yaml`] = values('0.0.1');
   for (let i = 1; i <= 20; i++) {
     const n = String(i).padStart(2, '0');
     out[`race/src-${n}/values.yaml`] = values(`9.${i}.0`);
@@ -205,6 +205,17 @@ describe('action runners on a real repository', () => {
       );
       assert.equal(await readAt(repoPath, 'main', 'pair/a/values.yaml'), values('7.0.0'));
       assert.equal(await readAt(repoPath, 'main', 'pair/b/values.yaml'), values('7.0.0'));
+    });
+
+    test('a companion that already went out is not waited for', { timeout: 15_000 }, async () => {
+      const { open, counted } = countingOpen();
+      // Were the companion waited for, the test would time out before the wait ends.
+      const runner = commitRunner(open, { companionWaitMs: 30_000 });
+      const early = await runner.run(pairInput('e', undefined));
+      assert.equal(early.status, 'succeeded', JSON.stringify(early));
+      const late = await runner.run(pairInput('f', [{ environment: 'pair-e', application: 'app-e' }]));
+      assert.equal(late.status, 'succeeded', JSON.stringify(late));
+      assert.equal(counted.pushes, 2);
     });
 
     test('a companion that never comes holds the action back only until the wait ends', async () => {

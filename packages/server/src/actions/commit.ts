@@ -27,6 +27,9 @@ const GATHER_MS = 25;
  */
 export const COMPANION_WAIT_MS = 50;
 
+/** How many ended actions the runner remembers, so that a companion already gone is not waited for. */
+const RECENT_KEPT = 1000;
+
 /** How far back a retry looks for a commit it already made. */
 export const TRAILER_SEARCH_DEPTH = 500;
 
@@ -60,13 +63,26 @@ export function commitRunner(open: OpenRepository, options: { companionWaitMs?: 
   const waiting = new Map<string, Pending[]>();
   /** Called whenever an action joins the queue of a repository URL and branch. */
   const joinListeners = new Map<string, Set<() => void>>();
+  /** Actions that ended lately (the last `RECENT_KEPT`): a companion among them is not waited for. */
+  const recent = new Set<string>();
+  const ended = (pending: Pending) => {
+    const id = identity(pending.input.release, pending.input.environment, pending.input.application.name);
+    recent.delete(id);
+    recent.add(id);
+    if (recent.size > RECENT_KEPT) recent.delete(recent.values().next().value!);
+  };
 
   /** Resolves once every companion named by the queue has joined it, or after `companionWaitMs`. */
   const companionsJoined = async (key: string): Promise<void> => {
     const missing = () => {
       const queue = (waiting.get(key) ?? []).filter((p) => !p.done);
       const present = new Set(queue.map((p) => identity(p.input.release, p.input.environment, p.input.application.name)));
-      return queue.some((p) => (p.input.companions ?? []).some((c) => !present.has(identity(p.input.release, c.environment, c.application))));
+      return queue.some((p) =>
+        (p.input.companions ?? []).some((c) => {
+          const id = identity(p.input.release, c.environment, c.application);
+          return !present.has(id) && !recent.has(id);
+        }),
+      );
     };
     if (!missing()) return;
     let listener!: () => void;
@@ -127,11 +143,17 @@ export function commitRunner(open: OpenRepository, options: { companionWaitMs?: 
         waiting.set(key, queue.filter((p) => !p.done && p.prepared === undefined));
         try {
           const outcomes = await commitGroup(target, input.application.branch, group);
-          group.forEach((p, i) => finish(p, outcomes[i]!));
+          group.forEach((p, i) => {
+            ended(p);
+            finish(p, outcomes[i]!);
+          });
         } catch (e) {
           // Every action of the group hears of it.
           const failure = failureOf(e);
-          for (const p of group) finish(p, failure);
+          for (const p of group) {
+            ended(p);
+            finish(p, failure);
+          }
         }
       });
       return outcome;
