@@ -73,6 +73,11 @@ export interface Signature {
   date: Date;
 }
 
+/** A time as a commit records it: seconds since the epoch, in UTC (`1772600767 +0000`). */
+export function gitTime(date: Date): string {
+  return `${Math.floor(date.getTime() / 1000)} +0000`;
+}
+
 /** Characters git trims from both ends of a name or e-mail address (and `<`, `>`, newlines it drops anywhere). */
 const CRUD = /^[\s.,:;<>"\\']|[\s.,:;<>"\\']$|[<>\n\0]/;
 
@@ -85,8 +90,7 @@ const CRUD = /^[\s.,:;<>"\\']|[\s.,:;<>"\\']$|[<>\n\0]/;
 export function commitContent(input: { tree: string; parents: readonly string[]; author: Signature; message: string }): Buffer | undefined {
   const { tree, parents, author, message } = input;
   if (author.name === '' || author.email === '' || CRUD.test(author.name) || CRUD.test(author.email) || message.includes('\0')) return undefined;
-  const when = `${Math.floor(author.date.getTime() / 1000)} +0000`;
-  const ident = `${author.name} <${author.email}> ${when}`;
+  const ident = `${author.name} <${author.email}> ${gitTime(author.date)}`;
   // commit-tree drops a parent given twice.
   const lines = [`tree ${tree}`, ...[...new Set(parents)].map((p) => `parent ${p}`), `author ${ident}`, `committer ${ident}`];
   return Buffer.from(`${lines.join('\n')}\n\n${message.endsWith('\n') ? message : `${message}\n`}`, 'utf8');

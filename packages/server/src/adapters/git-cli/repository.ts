@@ -20,7 +20,7 @@ import type { Mutex } from './mutex.ts';
 import { branchNameProblem, isObjectId, normaliseFolder, repoPathProblem } from './refs.ts';
 import { runGit } from './run.ts';
 import type { GitResult, GitSpawn } from './run.ts';
-import { commitContent, objectFormatOf, treeContent, writeLooseObject } from './objects.ts';
+import { commitContent, gitTime, objectFormatOf, treeContent, writeLooseObject } from './objects.ts';
 import { isTreeMode, parseTree, replaceFiles, TreeClashError } from './tree.ts';
 import type { RawTreeEntry } from './tree.ts';
 import type { RepoUrl } from './url.ts';
@@ -238,11 +238,7 @@ export class CliRepository implements GitRepository {
     await this.#treeOf(commit);
     const object = await this.#cache.catFile.read(commit);
     if (object?.type !== 'commit') throw new GitError('invalid-ref', this.url, `${commit} is not a commit`);
-    // The commit object's header: one `parent <id>` line per parent, before the first empty line.
-    const text = object.content.toString('utf8');
-    const end = text.indexOf('\n\n');
-    const header = end < 0 ? text : text.slice(0, end);
-    return header.split('\n').flatMap((line) => (line.startsWith('parent ') ? [line.slice('parent '.length).trim()] : []));
+    return splitCommitObject(object.content).header.flatMap((line) => (line.startsWith('parent ') ? [line.slice('parent '.length).trim()] : []));
   }
 
   async mergeBase(a: string, b: string): Promise<string | undefined> {
@@ -472,7 +468,7 @@ export class CliRepository implements GitRepository {
     const content = commitContent({ tree, parents, author: { name: author.name, email: author.email, date }, message });
     if (content !== undefined) return writeLooseObject(this.#cache.gitDir, objectFormatOf(tree), 'commit', content);
     // A name git would trim, or a message it would refuse: git decides.
-    const when = `${Math.floor(date.getTime() / 1000)} +0000`;
+    const when = gitTime(date);
     const { stdout } = await this.#run('commit-tree', ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], {
       input: message.endsWith('\n') ? message : `${message}\n`,
       env: {
@@ -593,15 +589,20 @@ function commitOf(fields: readonly string[]): CommitInfo {
   };
 }
 
+/** A commit object's header lines (`tree`, `parent`, `author`, …) and the message after the first empty line. */
+function splitCommitObject(content: Buffer): { header: string[]; message: string } {
+  const text = content.toString('utf8');
+  const end = text.indexOf('\n\n');
+  return { header: (end < 0 ? text : text.slice(0, end)).split('\n'), message: end < 0 ? '' : text.slice(end + 2) };
+}
+
 /**
  * A commit's details from its raw object, as `COMMIT_FORMAT` gives them (`%an`, `%ae`, `%aI`,
  * `%B`), or `undefined` when the object needs git's own reading: another encoding than UTF-8, or
  * an author line git would have to repair.
  */
 export function commitFromObject(sha: string, content: Buffer): CommitInfo | undefined {
-  const text = content.toString('utf8');
-  const end = text.indexOf('\n\n');
-  const header = (end < 0 ? text : text.slice(0, end)).split('\n');
+  const { header, message } = splitCommitObject(content);
   if (header.some((line) => line.startsWith('encoding ') && !/^encoding utf-?8$/i.test(line))) return undefined;
   const author = header.find((line) => line.startsWith('author '));
   const parts = author === undefined ? null : /^author ([^<>\n]+) <([^<>\n]*)> (\d+) ([+-])(\d\d)(\d\d)$/.exec(author);
@@ -613,7 +614,6 @@ export function commitFromObject(sha: string, content: Buffer): CommitInfo | und
   const when = new Date((Number(seconds) + offset * 60) * 1000);
   if (Number.isNaN(when.getTime()) || when.getUTCFullYear() > 9999) return undefined;
   const local = when.toISOString().slice(0, 19);
-  const message = end < 0 ? '' : text.slice(end + 2);
   // git writes no negative zero: `-0000` shows as `+00:00`.
   const shown = offset === 0 ? '+00:00' : `${sign}${hours}:${minutes}`;
   return { sha, author: { name, email, date: `${local}${shown}` }, message: message.replace(/\n+$/, '') };
