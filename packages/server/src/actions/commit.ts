@@ -4,6 +4,7 @@ import type { GitRepository } from '../git/port.ts';
 import type { OpenRepository } from '../promotions/preview.ts';
 import { planFolders } from '../promotions/plan.ts';
 import { repoPath } from '../promotions/world.ts';
+import { LruMap } from '../lru.ts';
 import { commitMessage, ensureSourceCommit, failureOf, trailersOf, type ActionInput, type ActionOutcome, type ActionRunner } from './types.ts';
 
 /** How many times a rejected push is re-planned on the new tip before the action fails. */
@@ -64,19 +65,14 @@ export function commitRunner(open: OpenRepository, options: { companionWaitMs?: 
   /** Called whenever an action joins the queue of a repository URL and branch. */
   const joinListeners = new Map<string, Set<() => void>>();
   /** Actions that ended lately (the last `RECENT_KEPT`): a companion among them is not waited for. */
-  const recent = new Set<string>();
-  const ended = (pending: Pending) => {
-    const id = identity(pending.input.release, pending.input.environment, pending.input.application.name);
-    recent.delete(id);
-    recent.add(id);
-    if (recent.size > RECENT_KEPT) recent.delete(recent.values().next().value!);
-  };
+  const recent = new LruMap<string, true>(RECENT_KEPT);
+  const ended = (pending: Pending) => recent.set(identityOf(pending.input), true);
 
   /** Resolves once every companion named by the queue has joined it, or after `companionWaitMs`. */
   const companionsJoined = async (key: string): Promise<void> => {
     const missing = () => {
       const queue = (waiting.get(key) ?? []).filter((p) => !p.done);
-      const present = new Set(queue.map((p) => identity(p.input.release, p.input.environment, p.input.application.name)));
+      const present = new Set(queue.map((p) => identityOf(p.input)));
       return queue.some((p) =>
         (p.input.companions ?? []).some((c) => {
           const id = identity(p.input.release, c.environment, c.application);
@@ -164,6 +160,10 @@ export function commitRunner(open: OpenRepository, options: { companionWaitMs?: 
 /** An application's action within a release. */
 function identity(release: string, environment: string, application: string): string {
   return `${release}\0${environment}\0${application}`;
+}
+
+function identityOf(input: ActionInput): string {
+  return identity(input.release, input.environment, input.application.name);
 }
 
 function finish(pending: Pending, outcome: ActionOutcome): void {

@@ -6,13 +6,14 @@ import type { GitPort, RepoRef } from '../../git/port.ts';
 import { CatFileBatch } from './cat-file.ts';
 import { commandError } from './errors.ts';
 import { Mutex } from './mutex.ts';
-import { CliRepository } from './repository.ts';
+import { CliRepository, TRAILER_LOGS_KEPT } from './repository.ts';
 import type { RepoCache, RepositorySettings } from './repository.ts';
 import { runGit } from './run.ts';
 import type { GitSpawn } from './run.ts';
 import { parseRepoUrl } from './url.ts';
 import type { RepoUrl } from './url.ts';
 import { exists } from '../../files.ts';
+import { LruMap } from '../../lru.ts';
 
 export interface GitCliOptions {
   /** Folder of the bare caches, one sub-folder per repository URL; created if missing. */
@@ -85,7 +86,7 @@ export function createGitCli(options: GitCliOptions): GitCli {
       knownHostsFile: join(gitDir, 'stagecoach_known_hosts'),
       fetches: new Map(),
       clock: { now: 0 },
-      trailerLogs: new Map(),
+      trailerLogs: new LruMap(TRAILER_LOGS_KEPT),
     };
   }
 

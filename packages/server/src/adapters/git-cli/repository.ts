@@ -17,6 +17,7 @@ import type { CatFileBatch, GitObject } from './cat-file.ts';
 import { commandError } from './errors.ts';
 import { describeArgs, LastChangeWalk, walkArgs, WalkReader } from './last-changes.ts';
 import type { Mutex } from './mutex.ts';
+import { LruMap } from '../../lru.ts';
 import { branchNameProblem, isObjectId, normaliseFolder, repoPathProblem } from './refs.ts';
 import { runGit } from './run.ts';
 import type { GitResult, GitSpawn } from './run.ts';
@@ -42,11 +43,11 @@ export interface RepoCache {
    * The trailers of the last few histories searched, by `<from> <limit>`: history is immutable,
    * so actions of one group commit (all on the same tip) search it once.
    */
-  trailerLogs: Map<string, Promise<{ sha: string; trailers: [string, string][] }[]>>;
+  trailerLogs: LruMap<string, Promise<{ sha: string; trailers: [string, string][] }[]>>;
 }
 
 /** How many searched histories `RepoCache.trailerLogs` keeps. */
-const TRAILER_LOGS_KEPT = 8;
+export const TRAILER_LOGS_KEPT = 8;
 
 export interface RepositorySettings {
   onSpawn?: ((spawned: GitSpawn) => void) | undefined;
@@ -344,12 +345,7 @@ export class CliRepository implements GitRepository {
     const logs = this.#cache.trailerLogs;
     const key = `${from} ${limit}`;
     const known = logs.get(key);
-    if (known) {
-      // Most recently used last.
-      logs.delete(key);
-      logs.set(key, known);
-      return known;
-    }
+    if (known) return known;
     const searching = (async () => {
       await this.#treeOf(from);
       const { stdout } = await this.#run('log', ['log', '--format=%H%x00%(trailers:unfold,only)%x00', '-n', String(limit), from, '--']);
@@ -363,7 +359,6 @@ export class CliRepository implements GitRepository {
     searching.catch(() => {
       if (logs.get(key) === searching) logs.delete(key);
     });
-    while (logs.size > TRAILER_LOGS_KEPT) logs.delete(logs.keys().next().value!);
     return searching;
   }
 

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
 import type { DatabaseConnection, Driver, SqliteDatabase as KyselySqliteDatabase, SqliteDialectConfig, SqliteStatement } from 'kysely';
+import { LruMap } from '../../../lru.ts';
 import type { Store } from '../../../store/port.ts';
 import { migrateToLatest } from '../kysely/migrations.ts';
 import type { Database } from '../kysely/schema.ts';
@@ -51,19 +52,14 @@ const STATEMENTS_KEPT = 256;
  * lists of values have one text per list length).
  */
 export function keepingStatements(sqlite: SqliteDatabase.Database, kept = STATEMENTS_KEPT): KyselySqliteDatabase {
-  const statements = new Map<string, SqliteStatement>();
+  const statements = new LruMap<string, SqliteStatement>(kept);
   return {
     close: () => sqlite.close(),
     prepare(sql: string): SqliteStatement {
       const known = statements.get(sql);
-      if (known !== undefined) {
-        statements.delete(sql);
-        statements.set(sql, known);
-        return known;
-      }
+      if (known !== undefined) return known;
       const statement = sqlite.prepare(sql);
       statements.set(sql, statement);
-      if (statements.size > kept) statements.delete(statements.keys().next().value!);
       return statement;
     },
   };
