@@ -105,9 +105,7 @@ export async function ensureSourceCommit(repo: GitRepository, source: ActionInpu
  */
 export function failureOf(error: unknown): ActionOutcome & { status: 'failed' } {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof GitError && !isRetryableGitError(error)) return { status: 'failed', retryable: false, message: `${message}; fix it, then retry the release` };
-  if (error instanceof GitProviderError && error.code !== 'unreachable' && error.code !== 'invalid-response') {
-    return { status: 'failed', retryable: false, message: `${message}; fix it, then retry the release` };
-  }
-  return { status: 'failed', retryable: true, message };
+  const needsSomeone =
+    (error instanceof GitError && !isRetryableGitError(error)) || (error instanceof GitProviderError && error.code !== 'unreachable' && error.code !== 'invalid-response');
+  return needsSomeone ? { status: 'failed', retryable: false, message: `${message}; fix it, then retry the release` } : { status: 'failed', retryable: true, message };
 }

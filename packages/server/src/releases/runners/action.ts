@@ -20,7 +20,7 @@ export function companionsOf(release: Release, task: Task): { environment: strin
   const { application } = planOf(release, task);
   if (!application) return [];
   return release.tasks
-    .filter((t) => t !== task && t.kind === 'action' && t.action === task.action && t.status === 'Pending' && sibling(release, t, 'pre')?.status === 'Running')
+    .filter((t) => t.key !== task.key && t.kind === 'action' && t.action === task.action && t.status === 'Pending' && sibling(release, t, 'pre')?.status === 'Running')
     .filter((t) => {
       const other = planOf(release, t).application;
       return other !== undefined && other.repoURL === application.repoURL && other.branch === application.branch;
